@@ -1,0 +1,432 @@
+"""What the dashboard computes from stored statements: pandas and numpy only, no Streamlit, no Plotly.
+
+Every function takes a statements frame (as `Store.statements` returns it, passed through `prepare`) and
+returns a new frame; nothing here reads the store or mutates its input.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+# Where a stance puts its holder relative to the topic's proposal: for it, against it, or neither.
+POLARITY = {"demand": 1, "propose": 1, "accept": 1, "support": 1, "reject": -1, "oppose": -1, "report": 0}
+SIDE = {1: "for", -1: "against", 0: "neutral"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Preparation and filters
+# ---------------------------------------------------------------------------------------------
+def format_number(item: dict) -> str:
+    """{'value': 700, 'unit': 'prisoners', 'qualifier': 'up to'} -> 'up to 700 prisoners'."""
+    value = item.get("value")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = f"{value:,}" if isinstance(value, (int, float)) else str(value)
+    qualifier = item.get("qualifier")
+    if qualifier and not str(qualifier).startswith("range"):
+        text = f"{qualifier} {text}"
+    unit = item.get("unit") or ""
+    return f"{text} {unit}".strip()
+
+
+def prepare(frame: pd.DataFrame, negotiation=None) -> pd.DataFrame:
+    """Add `when` (stated date, else publication date, as Timestamp), `numbers_text`, and display names
+    `party_name` / `topic_name` (ids when no negotiation config is given)."""
+    out = frame.copy()
+    stated = out["date"] if "date" in out else pd.Series(None, index=out.index, dtype=object)
+    published = out["published"] if "published" in out else pd.Series(None, index=out.index, dtype=object)
+    out["when"] = pd.to_datetime(stated.fillna(published), errors="coerce")
+    out["numbers_text"] = [
+        "; ".join(format_number(n) for n in numbers) if isinstance(numbers, list) else ""
+        for numbers in out.get("numbers", pd.Series([[]] * len(out), index=out.index))
+    ]
+    party_names = {p.id: p.name for p in negotiation.parties} if negotiation else {}
+    topic_names = {t.id: t.name for t in negotiation.topics} if negotiation else {}
+    out["party_name"] = [party_names.get(p, p) if isinstance(p, str) else None for p in out["party"]]
+    out["topic_name"] = [topic_names.get(t, t) if isinstance(t, str) else None for t in out["topic"]]
+    return out
+
+
+def filter_statements(frame: pd.DataFrame, start: dt.date | None = None, end: dt.date | None = None,
+                      parties: Iterable[str] | None = None, topics: Iterable[str] | None = None,
+                      stances: Iterable[str] | None = None, text: str | None = None,
+                      corrected_only: bool = False) -> pd.DataFrame:
+    """Rows within [start, end] (inclusive; rows without a date are kept only when no range is given),
+    of the given parties / topics / stances (empty or None = all), whose sentence contains `text`."""
+    mask = pd.Series(True, index=frame.index)
+    if start is not None:
+        mask &= frame["when"] >= pd.Timestamp(start)
+    if end is not None:
+        mask &= frame["when"] < pd.Timestamp(end) + pd.Timedelta(days=1)
+    for column, wanted in (("party", parties), ("topic", topics), ("stance", stances)):
+        wanted = list(wanted or ())
+        if wanted:
+            mask &= frame[column].isin(wanted)
+    if text:
+        mask &= frame["sentence"].str.contains(text, case=False, regex=False, na=False)
+    if corrected_only:
+        mask &= frame["corrected"].astype(bool)
+    return frame[mask]
+
+
+def date_span(frame: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
+    when = frame["when"].dropna() if len(frame) else pd.Series(dtype="datetime64[ns]")
+    if when.empty:
+        return None, None
+    return when.min().date(), when.max().date()
+
+
+def kpis(frame: pd.DataFrame, counts: dict[str, int]) -> dict[str, object]:
+    """Headline figures: store counts, parties and topics with a position, the date span, corrected rows."""
+    first, last = date_span(frame)
+    return {
+        "documents": int(counts.get("documents", 0)),
+        "sentences": int(counts.get("sentences", 0)),
+        "positions": int(len(frame)),
+        "parties": int(frame["party"].nunique()) if len(frame) else 0,
+        "topics": int(frame["topic"].nunique()) if len(frame) else 0,
+        "first": first,
+        "last": last,
+        "corrected": int(frame["corrected"].astype(bool).sum()) if len(frame) else 0,
+    }
+
+
+def _chronological(frame: pd.DataFrame) -> pd.DataFrame:
+    """Oldest first; ties (same day) in id order so 'latest' is deterministic."""
+    return frame.dropna(subset=["when"]).sort_values(["when", "id"], kind="stable")
+
+
+# ---------------------------------------------------------------------------------------------
+# Where each side stands: latest stance matrix, shifts, gaps
+# ---------------------------------------------------------------------------------------------
+LATEST_COLUMNS = ["party", "topic", "party_name", "topic_name", "stance", "numbers_text", "when", "sentence",
+                  "doc_title", "doc_source", "id", "statements", "corrected"]
+
+
+def latest_positions(frame: pd.DataFrame, stances_only: bool = True) -> pd.DataFrame:
+    """One row per (party, topic): the most recent statement, with how many statements the pair has.
+    With `stances_only`, neutral reports are skipped unless a pair has nothing else."""
+    rows = _chronological(frame[frame["party"].notna() & frame["topic"].notna()])
+    if rows.empty:
+        return pd.DataFrame(columns=LATEST_COLUMNS)
+    counts = rows.groupby(["party", "topic"]).size().rename("statements")
+    if stances_only:
+        # a pair's latest non-report statement; pairs with only reports keep their latest report
+        taking = rows[rows["stance"].notna() & (rows["stance"] != "report")]
+        fallback = rows.groupby(["party", "topic"]).tail(1)
+        latest = pd.concat([taking.groupby(["party", "topic"]).tail(1), fallback])
+        latest = latest.drop_duplicates(subset=["party", "topic"], keep="first")
+    else:
+        latest = rows.groupby(["party", "topic"]).tail(1)
+    latest = latest.join(counts, on=["party", "topic"])
+    return latest[LATEST_COLUMNS].sort_values(["topic", "party"]).reset_index(drop=True)
+
+
+def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """Changes of a party's stance (ignoring neutral reports) or of a number (same unit) on a topic,
+    most recent first: 'hamas: reject -> accept on ceasefire'."""
+    columns = ["when", "party", "topic", "party_name", "topic_name", "kind", "before", "after", "before_when",
+               "sentence", "doc_title", "doc_source", "id"]
+    rows = _chronological(frame[frame["party"].notna() & frame["topic"].notna()])
+    found: list[dict] = []
+    for (_, _), group in rows.groupby(["party", "topic"], sort=False):
+        # stance changes between consecutive statements that take a stance
+        taking = group[group["stance"].notna() & (group["stance"] != "report")]
+        previous = None
+        for row in taking.itertuples(index=False):
+            if previous is not None and row.stance != previous.stance:
+                found.append(_shift(row, "stance", previous.stance, row.stance, previous.when))
+            previous = row
+        # number changes per unit between consecutive statements that give that unit
+        last_by_unit: dict[str, tuple[float, str, pd.Timestamp]] = {}
+        for row in group.itertuples(index=False):
+            for number in row.numbers if isinstance(row.numbers, list) else ():
+                unit, value = number.get("unit"), number.get("value")
+                if not unit or not isinstance(value, (int, float)):
+                    continue
+                before = last_by_unit.get(unit)
+                if before is not None and float(value) != before[0]:
+                    found.append(_shift(row, "number", before[1], format_number(number), before[2]))
+                last_by_unit[unit] = (float(value), format_number(number), row.when)
+    out = pd.DataFrame(found, columns=columns)
+    out = out.sort_values(["when", "id"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    return out.head(limit) if limit else out
+
+
+def _shift(row, kind: str, before: str, after: str, before_when) -> dict:
+    return {"when": row.when, "party": row.party, "topic": row.topic, "party_name": row.party_name,
+            "topic_name": row.topic_name, "kind": kind, "before": before, "after": after,
+            "before_when": before_when, "sentence": row.sentence, "doc_title": row.doc_title,
+            "doc_source": row.doc_source, "id": row.id}
+
+
+def numbers_spread(latest_rows: pd.DataFrame, frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Per unit, (lowest, highest) of the numbers in the given latest statements (rows of `frame` by id)."""
+    spread: dict[str, list[float]] = {}
+    numbers = frame.set_index("id")["numbers"]
+    for position_id in latest_rows["id"]:
+        for number in numbers.get(position_id, []) or []:
+            if number.get("unit") and isinstance(number.get("value"), (int, float)):
+                spread.setdefault(number["unit"], []).append(float(number["value"]))
+    return {unit: (min(v), max(v)) for unit, v in spread.items() if len(v) >= 2}
+
+
+def gaps(frame: pd.DataFrame, parties: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per topic, where the parties' latest stances stand: who is for, who against, and how far apart.
+
+    stance_gap = (highest - lowest polarity) / 2, in [0, 1] (1 = one party for, another against);
+    number_gap = largest relative spread (high - low) / high of a unit the parties' latest statements share;
+    gap = the larger of the two. status: apart, apart on numbers, close, one party, no stance."""
+    columns = ["topic", "topic_name", "status", "gap", "stance_gap", "number_gap", "for", "against", "neutral",
+               "numbers", "parties", "last"]
+    latest = latest_positions(frame)
+    if parties:
+        latest = latest[latest["party"].isin(list(parties))]
+    out = []
+    for topic, group in latest.groupby("topic", sort=True):
+        polarity = group["stance"].map(POLARITY).fillna(0).astype(int)
+        sides = {side: sorted(group.loc[polarity == value, "party_name"].astype(str)) for value, side in SIDE.items()}
+        taking = polarity[polarity != 0]
+        stance_gap = (taking.max() - taking.min()) / 2 if len(taking) else 0.0
+        spread = numbers_spread(group, frame)
+        number_gap = max(((hi - lo) / hi if hi else 0.0) for lo, hi in spread.values()) if spread else 0.0
+        if len(taking) == 0:
+            status = "no stance"
+        elif group["party"].nunique() < 2 or len(taking) < 2:
+            status = "one party"
+        elif stance_gap > 0:
+            status = "apart"
+        elif number_gap >= 0.1:
+            status = "apart on numbers"
+        else:
+            status = "close"
+        out.append({
+            "topic": topic, "topic_name": group["topic_name"].iloc[0], "status": status,
+            "gap": float(max(stance_gap, number_gap)), "stance_gap": float(stance_gap),
+            "number_gap": float(number_gap), "for": ", ".join(sides["for"]), "against": ", ".join(sides["against"]),
+            "neutral": ", ".join(sides["neutral"]),
+            "numbers": "; ".join(f"{_num(lo)}–{_num(hi)} {unit}" if lo != hi else f"{_num(lo)} {unit}"
+                                 for unit, (lo, hi) in sorted(spread.items())),
+            "parties": int(group["party"].nunique()), "last": group["when"].max(),
+        })
+    return pd.DataFrame(out, columns=columns).sort_values(["gap", "topic"], ascending=[False, True],
+                                                          kind="stable").reset_index(drop=True)
+
+
+def _num(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Over time: timeline points, numbers
+# ---------------------------------------------------------------------------------------------
+def timeline(frame: pd.DataFrame, topics: Iterable[str] | None = None) -> pd.DataFrame:
+    """Dated position statements (optionally of some topics), oldest first: the swim-lane points."""
+    rows = frame[frame["party"].notna() & frame["topic"].notna()]
+    topics = list(topics or ())
+    if topics:
+        rows = rows[rows["topic"].isin(topics)]
+    return _chronological(rows).reset_index(drop=True)
+
+
+def numbers_over_time(frame: pd.DataFrame, topics: Iterable[str] | None = None,
+                      max_units: int | None = 4) -> pd.DataFrame:
+    """One row per number stated by a party, oldest first, for the `max_units` most frequent units:
+    when, party, party_name, topic, unit, value, label (e.g. 'up to 700 prisoners'), stance, sentence, source."""
+    columns = ["when", "party", "party_name", "topic", "topic_name", "unit", "value", "label", "stance",
+               "sentence", "doc_title", "doc_source", "id"]
+    rows = timeline(frame, topics)
+    found = [
+        {"when": r.when, "party": r.party, "party_name": r.party_name, "topic": r.topic, "topic_name": r.topic_name,
+         "unit": n["unit"], "value": float(n["value"]), "label": format_number(n), "stance": r.stance,
+         "sentence": r.sentence, "doc_title": r.doc_title, "doc_source": r.doc_source, "id": r.id}
+        for r in rows.itertuples(index=False)
+        for n in (r.numbers if isinstance(r.numbers, list) else ())
+        if n.get("unit") and isinstance(n.get("value"), (int, float))
+    ]
+    out = pd.DataFrame(found, columns=columns)
+    if max_units and len(out):
+        keep = out["unit"].value_counts().head(max_units).index
+        out = out[out["unit"].isin(keep)]
+    return out.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Party against party: side by side, similarity over time, agreeing and disagreeing statements
+# ---------------------------------------------------------------------------------------------
+def compare_latest(frame: pd.DataFrame, parties: Sequence[str]) -> pd.DataFrame:
+    """Per topic, each party's latest position as 'stance · numbers · date' and its evidence sentence."""
+    latest = latest_positions(frame[frame["party"].isin(list(parties))])
+    names = dict(zip(frame["party"], frame["party_name"]))
+    out = pd.DataFrame({"topic_name": sorted(latest["topic_name"].dropna().unique())})
+    for party in parties:
+        mine = latest[latest["party"] == party].set_index("topic_name")
+        label = names.get(party, party)
+        summary = [
+            " · ".join(x for x in (r.stance or "", r.numbers_text, r.when.date().isoformat()) if x)
+            for r in mine.itertuples()
+        ]
+        out[f"{label}: position"] = out["topic_name"].map(dict(zip(mine.index, summary)))
+        out[f"{label}: evidence"] = out["topic_name"].map(mine["sentence"].to_dict())
+    return out
+
+
+def _vectors_for(sentence_ids: Sequence[int], ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of `matrix` (sorted `ids`) for the given sentence ids; returns (found mask, vectors)."""
+    wanted = np.asarray(sentence_ids, dtype=np.int64)
+    if len(ids) == 0 or len(wanted) == 0:
+        return np.zeros(len(wanted), bool), np.zeros((0, matrix.shape[1] if matrix.ndim == 2 else 0), np.float32)
+    position = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
+    found = ids[position] == wanted
+    return found, matrix[position[found]]
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    norm = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(a @ b / norm) if norm else 0.0
+
+
+def party_similarity(frame: pd.DataFrame, ids: np.ndarray, matrix: np.ndarray, parties: Sequence[str],
+                     topic: str | None = None, freq: str = "M", cumulative: bool = False) -> pd.DataFrame:
+    """Per period and pair of parties, cosine similarity of the mean vectors of their statements (on
+    `topic`, or on all topics). With `cumulative`, each period uses all statements up to its end, so a
+    party silent in one month keeps its last known position. Pairs are skipped where a party has none."""
+    columns = ["period", "party_a", "party_b", "pair", "similarity", "n_a", "n_b"]
+    rows = timeline(frame[frame["party"].isin(list(parties))], [topic] if topic else None)
+    if rows.empty or len(ids) == 0:
+        return pd.DataFrame(columns=columns)
+    found, vectors = _vectors_for(rows["sentence_id"].to_numpy(), ids, matrix)
+    rows = rows[found].assign(period=rows.loc[found, "when"].dt.to_period(freq).dt.start_time)
+    rows = rows.reset_index(drop=True)
+    names = dict(zip(frame["party"], frame["party_name"]))
+    out = []
+    for period in sorted(rows["period"].unique()):
+        in_period = rows["period"] <= period if cumulative else rows["period"] == period
+        means, counts = {}, {}
+        for party in parties:
+            mask = (in_period & (rows["party"] == party)).to_numpy()
+            if mask.any():
+                means[party], counts[party] = vectors[mask].mean(axis=0), int(mask.sum())
+        for i, a in enumerate(parties):
+            for b in parties[i + 1:]:
+                if a in means and b in means:
+                    out.append({"period": period, "party_a": a, "party_b": b,
+                                "pair": f"{names.get(a, a)} – {names.get(b, b)}",
+                                "similarity": _cosine(means[a], means[b]), "n_a": counts[a], "n_b": counts[b]})
+    return pd.DataFrame(out, columns=columns)
+
+
+def statement_pairs(frame: pd.DataFrame, ids: np.ndarray, matrix: np.ndarray, party_a: str, party_b: str,
+                    topic: str | None = None, k: int = 5, max_per_party: int = 2000) -> pd.DataFrame:
+    """The statements of two parties that most agree and most disagree.
+
+    Embedding similarity says two sentences speak of the same thing, not that they agree. So a pair
+    *agrees* when the stances are on the same side (both for, or both against) and *disagrees* when
+    they are on opposite sides; within each relation the most similar pairs come first. Each party's
+    most recent `max_per_party` statements are compared (bounds memory on large stores)."""
+    columns = ["relation", "similarity", "stance_a", "stance_b", "sentence_a", "sentence_b", "when_a", "when_b",
+               "source_a", "source_b", "id_a", "id_b"]
+    rows = timeline(frame, [topic] if topic else None)
+    sides = []
+    for party in (party_a, party_b):
+        mine = rows[rows["party"] == party].tail(max_per_party)
+        found, vectors = _vectors_for(mine["sentence_id"].to_numpy(), ids, matrix)
+        sides.append((mine[found].reset_index(drop=True), vectors))
+    (a, va), (b, vb) = sides
+    if a.empty or b.empty:
+        return pd.DataFrame(columns=columns)
+    similarity = va @ vb.T
+    pol_a = a["stance"].map(POLARITY).fillna(0).to_numpy()[:, None]
+    pol_b = b["stance"].map(POLARITY).fillna(0).to_numpy()[None, :]
+    relation = np.where(pol_a * pol_b > 0, "agree", np.where(pol_a * pol_b < 0, "disagree", ""))
+    out = []
+    for name in ("agree", "disagree"):
+        candidates = np.argwhere(relation == name)
+        if len(candidates) == 0:
+            continue
+        scores = similarity[candidates[:, 0], candidates[:, 1]]
+        for index in np.argsort(-scores, kind="stable")[:k]:
+            i, j = candidates[index]
+            ra, rb = a.iloc[i], b.iloc[j]
+            out.append({"relation": name, "similarity": float(scores[index]), "stance_a": ra["stance"],
+                        "stance_b": rb["stance"], "sentence_a": ra["sentence"], "sentence_b": rb["sentence"],
+                        "when_a": ra["when"], "when_b": rb["when"], "source_a": ra["doc_source"],
+                        "source_b": rb["doc_source"], "id_a": ra["id"], "id_b": rb["id"]})
+    return pd.DataFrame(out, columns=columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# Search results: who said it first
+# ---------------------------------------------------------------------------------------------
+def who_said_first(hits: pd.DataFrame, min_score: float = 0.0) -> pd.DataFrame:
+    """Of similar statements (rows with `score` and `when`), per party: when it first said it, what it said,
+    how often, and the best match; earliest first, with `first` marking the party that said it first."""
+    columns = ["party", "party_name", "first_when", "sentence", "doc_source", "doc_title", "times", "best_score",
+               "first", "id"]
+    rows = hits[(hits["score"] >= min_score) & hits["party"].notna()]
+    rows = _chronological(rows)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = rows.groupby("party", sort=False)
+    first = grouped.head(1).set_index("party")
+    out = pd.DataFrame({
+        "party": first.index, "party_name": first["party_name"].to_numpy(), "first_when": first["when"].to_numpy(),
+        "sentence": first["sentence"].to_numpy(), "doc_source": first["doc_source"].to_numpy(),
+        "doc_title": first["doc_title"].to_numpy(), "times": grouped.size().reindex(first.index).to_numpy(),
+        "best_score": grouped["score"].max().reindex(first.index).to_numpy(), "id": first["id"].to_numpy(),
+    })
+    out = out.sort_values(["first_when", "id"], kind="stable").reset_index(drop=True)
+    out["first"] = out.index == 0
+    return out[columns]
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence, corrections, quality
+# ---------------------------------------------------------------------------------------------
+def evidence(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The paragraph around text[start:end], split as (before, sentence, after)."""
+    para_start = text.rfind("\n\n", 0, start)
+    para_start = 0 if para_start < 0 else para_start + 2
+    para_end = text.find("\n\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    return text[para_start:start], text[start:end], text[end:para_end]
+
+
+def correction_changes(shown: pd.DataFrame, edited: pd.DataFrame,
+                       fields: Sequence[str] = ("party", "topic", "stance")) -> list[tuple[int, str, str | None]]:
+    """(position id, field, new value) for every cell an analyst changed; rows matched by `id`."""
+    before = shown.set_index("id")
+    after = edited.set_index("id")
+    changes = []
+    for position_id in after.index.intersection(before.index):
+        for name in fields:
+            old, new = before.at[position_id, name], after.at[position_id, name]
+            old = None if pd.isna(old) else old
+            new = None if pd.isna(new) or new == "" else new
+            if old != new:
+                changes.append((int(position_id), name, new))
+    return changes
+
+
+def quality_table(report: dict) -> pd.DataFrame:
+    """{'heldout': {...}, 'dev': {...}} evaluation figures -> rows metric | heldout | dev (numeric leaves
+    flattened with dotted names, e.g. 'topic.macro_f1'; lists and matrices left out)."""
+    parts = {split: _flatten(report.get(split) or {}) for split in ("heldout", "dev")}
+    metrics = list(dict.fromkeys([*parts["heldout"], *parts["dev"]]))
+    return pd.DataFrame({"metric": metrics, "heldout": [parts["heldout"].get(m) for m in metrics],
+                         "dev": [parts["dev"].get(m) for m in metrics]})
+
+
+def _flatten(data: dict, prefix: str = "") -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[name] = float(value)
+    return out
+

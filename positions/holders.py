@@ -1,0 +1,262 @@
+"""Who holds the position in a sentence: alias index + dependency patterns + paragraph context."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .config import Party
+from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, PRONOUNS,
+                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+from .models import Holder
+from .stance import has_obligation_modal
+
+QUOTE_CHARS = "\"“”«»"
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CLAUSE_DEPS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp")
+_ATTRIBUTION_CONFIDENCE = {"direct_quote": 0.9, "said_subject": 0.9, "according_to": 0.8,
+                           "anonymous_official": 0.75, "possessive": 0.7, "carried_over": 0.6, "subject": 0.5}
+
+
+@dataclass(frozen=True)
+class Mention:
+    party: str
+    start: int  # character offsets in the sentence
+    end: int
+    text: str
+
+
+class AliasIndex:
+    """Finds party aliases in text: longest alias first, whole words, case-sensitive for names."""
+
+    def __init__(self, parties: Sequence[Party]):
+        self.roles = {p.id: p.role for p in parties}
+        entries = sorted(((alias, p.id) for p in parties for alias in (*p.aliases, p.name)),
+                         key=lambda item: -len(item[0]))
+        self._party_of: dict[str, str] = {}
+        sensitive, insensitive = [], []
+        for alias, party in entries:
+            key = _alias_key(alias)
+            if key in self._party_of:
+                continue
+            self._party_of[key] = party
+            pattern = re.escape(alias).replace("'", "['’]").replace("’", "['’]")
+            (sensitive if alias != alias.lower() else insensitive).append(pattern)
+        parts = []
+        if sensitive:
+            parts.append("(?:" + "|".join(sensitive) + ")")
+        if insensitive:
+            parts.append("(?i:" + "|".join(insensitive) + ")")
+        self._regex = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
+
+    def find(self, text: str) -> list[Mention]:
+        if self._regex is None:
+            return []
+        mentions = []
+        for match in self._regex.finditer(text):
+            party = self._party_of.get(_alias_key(match.group(0)))
+            if party:
+                mentions.append(Mention(party, match.start(), match.end(), match.group(0)))
+        return mentions
+
+    def role(self, party: str | None) -> str | None:
+        return self.roles.get(party) if party else None
+
+
+def _alias_key(alias: str) -> str:
+    return alias.replace("’", "'").lower()
+
+
+@dataclass(frozen=True)
+class HolderFinding:
+    """A holder plus the token that carries the stance (the verb the holder is subject of, or a stance noun)."""
+
+    holder: Holder
+    anchor: int | None  # token index in the sentence doc
+    has_cue: bool  # a speech/stance verb, noun or according-to made it a statement
+
+
+def mention_tokens(doc, mentions: Sequence[Mention]) -> dict[int, str]:
+    """Token index -> party for every token covered by a mention."""
+    out: dict[int, str] = {}
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            for token in span:
+                out[token.i] = mention.party
+    return out
+
+
+def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, bool]:
+    """Party named by a noun phrase headed by `head`, and whether it names an unnamed official.
+
+    Looks at the head, then its compound/poss/amod/appos/nmod children, then the rest of the phrase,
+    skipping relative clauses and place prepositions ("officials in Doha").
+    """
+    if head.i in token_party:
+        return token_party[head.i], False
+    anonymous = head.lemma_.lower() in ANONYMOUS_SPEAKERS
+    for child in head.children:
+        if child.dep_ in ("compound", "poss", "amod", "appos", "nmod", "npadvmod", "det") and child.i in token_party:
+            return token_party[child.i], anonymous
+    for child in head.children:
+        if child.dep_ in ("compound", "poss", "appos", "nmod", "conj"):
+            for token in child.subtree:
+                if token.i in token_party:
+                    return token_party[token.i], anonymous
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "from"):
+            for token in child.subtree:
+                if token.i in token_party:
+                    return token_party[token.i], anonymous
+    return None, anonymous
+
+
+def _is_generic_speaker(token) -> bool:
+    lower = token.lower_
+    return lower in PRONOUNS or token.lemma_.lower() in GENERIC_SPEAKERS
+
+
+def _subject_of(verb):
+    """The subject token of a verb (passive agent first), climbing through xcomp/conj chains."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    for child in verb.children:
+        if child.dep_ in _SUBJECTS:
+            return child
+    if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":  # "saying ..." shares the subject; other advcl do not
+            return None
+        return _subject_of(verb.head)
+    return None
+
+
+def _is_statement_verb(token) -> bool:
+    lemma = token.lemma_.lower()
+    if lemma in SPEECH_VERBS or lemma in STANCE_VERBS:
+        return True
+    return any((lemma, child.lower_) in PHRASAL_STANCES for child in token.children if child.dep_ in ("prt", "prep"))
+
+
+def _clauses_below(verb, depth: int = 3):
+    """Verbs in clauses under `verb` (breadth first)."""
+    frontier, seen = [verb], {verb.i}
+    for _ in range(depth):
+        nxt = []
+        for node in frontier:
+            for child in node.children:
+                if child.dep_ in _CLAUSE_DEPS and child.i not in seen:
+                    seen.add(child.i)
+                    nxt.append(child)
+                    yield child
+        frontier = nxt
+
+
+def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_party: str | None) -> HolderFinding:
+    """Resolve the holder of the position stated in one parsed sentence.
+
+    `context_party` is the last named holder in the paragraph (for "he said", "the group said").
+    """
+    token_party = mention_tokens(doc, mentions)
+    quoted = any(ch in doc.text for ch in QUOTE_CHARS)
+
+    # 1. "according to X"
+    according_party, according_anonymous = None, False
+    for token in doc:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            for to in (c for c in token.children if c.lower_ == "to"):
+                for obj in (c for c in to.children if c.dep_ == "pobj"):
+                    according_party, according_anonymous = _party_of_phrase(obj, token_party)
+            if according_party is None:
+                following = [t for t in doc[token.i:] if t.i in token_party]
+                according_party = token_party[following[0].i] if following else None
+
+    # 2. subject of a speech or stance verb, nearest the root first
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    ordered = []
+    for root in roots:
+        ordered.append(root)
+        ordered.extend(_clauses_below(root, depth=4))
+    speaker = None  # (verb, party, attribution, subject token)
+    for verb in ordered:
+        if not (_is_statement_verb(verb) or _stance_adjective_head(verb)):
+            continue
+        subject = _subject_of(verb)
+        if subject is None:
+            continue
+        party, anonymous = _party_of_phrase(subject, token_party)
+        if party is not None:
+            attribution = "anonymous_official" if anonymous else ("direct_quote" if quoted else "said_subject")
+            speaker = (verb, party, attribution, subject)
+            break
+        if _is_generic_speaker(subject) and context_party and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
+            speaker = (verb, context_party, "carried_over", subject)
+            break
+
+    if speaker is not None:
+        verb, party, attribution, subject = speaker
+        relayed = _relayed_position(verb, party, token_party)
+        if relayed is not None:
+            inner_verb, inner_party = relayed
+            return _finding(inner_party, "said_subject", doc, subject, inner_verb.i, relayed_by=party)
+        relayed_by = according_party if according_party and according_party != party else None
+        return _finding(party, attribution, doc, subject, verb.i, relayed_by=relayed_by)
+
+    if according_party is not None:
+        anchor = roots[0].i if roots else None
+        return _finding(according_party, "anonymous_official" if according_anonymous else "according_to",
+                        doc, None, anchor)
+
+    # 3. a party's stance noun: "Hamas's demand for ...", "the Israeli proposal", "X's opposition to"
+    for token in doc:
+        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in STANCE_NOUNS:
+            party, _ = _party_of_phrase(token, token_party)
+            if party is not None:
+                return _finding(party, "possessive", doc, None, token.i)
+
+    # 4. plain subject of the main clause that is a party, with a stance adjective ("Hamas is ready to ...")
+    for root in roots:
+        subject = _subject_of(root)
+        if subject is not None and _stance_adjective_head(root):
+            party, _ = _party_of_phrase(subject, token_party)
+            if party:
+                return _finding(party, "subject", doc, subject, root.i)
+    return HolderFinding(Holder(None), None, False)
+
+
+def _stance_adjective_head(verb) -> bool:
+    return any(c.dep_ in ("acomp", "attr") and c.lemma_.lower() in STANCE_ADJECTIVES for c in verb.children)
+
+
+def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
+    """'Qatar said Hamas had accepted ...': a stance verb in the reported clause whose subject is another party."""
+    if verb.lemma_.lower() not in SPEECH_VERBS:
+        return None
+    for inner in _clauses_below(verb, depth=2):
+        if inner.dep_ not in ("ccomp", "conj", "parataxis") or not _is_statement_verb(inner):
+            continue
+        if inner.lemma_.lower() not in STANCE_VERBS and not any(
+                (inner.lemma_.lower(), c.lower_) in PHRASAL_STANCES for c in inner.children):
+            continue
+        if has_obligation_modal(inner):  # "Hamas must accept" is the speaker's demand
+            continue
+        subject = _subject_of(inner)
+        if subject is None:
+            continue
+        party, _ = _party_of_phrase(subject, token_party)
+        if party and party != speaker_party:
+            return inner, party
+    return None
+
+
+def _finding(party, attribution, doc, subject, anchor, relayed_by=None) -> HolderFinding:
+    speaker_text = None
+    if subject is not None:
+        tokens = [t for t in subject.subtree if t.dep_ not in ("relcl", "acl", "punct")]
+        speaker_text = doc[tokens[0].i:tokens[-1].i + 1].text if tokens else subject.text
+        if len(speaker_text) > 80:
+            speaker_text = subject.text
+    holder = Holder(party, attribution, speaker_text, relayed_by, _ATTRIBUTION_CONFIDENCE[attribution])
+    return HolderFinding(holder, anchor, True)

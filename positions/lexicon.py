@@ -1,0 +1,69 @@
+"""Word lists shared by the holder and stance stages (English news usage, no negotiation-specific words)."""
+
+# Verbs that report speech or a stated view; their subject holds the position.
+SPEECH_VERBS = frozenset("""
+say tell state announce add note stress reiterate repeat warn argue claim confirm deny declare write post tweet
+acknowledge explain report caution signal indicate emphasize emphasise underscore assert maintain contend vow pledge
+promise threaten complain accuse describe call urge respond reply counter hint insist predict estimate express voice
+reaffirm restate outline brief inform appeal lament believe think hope expect question dispute point
+vote
+""".split())
+
+# Lemmas that express a stance by themselves.
+STANCE_VERBS: dict[str, str] = {
+    **dict.fromkeys("demand insist require condition seek want urge press".split(), "demand"),
+    **dict.fromkeys("propose offer suggest present table submit float outline unveil draft pitch".split(), "propose"),
+    **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse".split(), "accept"),
+    **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),
+    **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail".split(), "support"),
+    **dict.fromkeys("oppose criticize criticise condemn object denounce protest resist block slam decry "
+                    "warn lash".split(), "oppose"),
+}
+
+# Phrasal patterns: (verb lemma, particle or preposition) -> stance.
+PHRASAL_STANCES: dict[tuple[str, str], str] = {
+    ("call", "for"): "demand", ("push", "for"): "demand", ("press", "for"): "demand", ("ask", "for"): "demand",
+    ("hold", "out"): "demand", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
+    ("sign", "off"): "accept", ("sign", "on"): "accept", ("go", "along"): "accept", ("agree", "to"): "accept",
+    ("rule", "out"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject", ("pull", "out"): "reject",
+    ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose",
+    ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
+}
+
+STANCE_NOUNS: dict[str, str] = {
+    **dict.fromkeys("demand insistence call condition precondition requirement ultimatum".split(), "demand"),
+    **dict.fromkeys("proposal offer plan counterproposal counteroffer framework draft initiative "
+                    "suggestion blueprint".split(), "propose"),
+    **dict.fromkeys("acceptance approval agreement consent endorsement".split(), "accept"),
+    **dict.fromkeys("rejection refusal dismissal veto".split(), "reject"),
+    **dict.fromkeys("support backing endorsement welcome".split(), "support"),
+    **dict.fromkeys("opposition objection criticism condemnation".split(), "oppose"),
+}
+
+STANCE_ADJECTIVES: dict[str, str] = {
+    **dict.fromkeys("willing ready prepared open".split(), "propose"),
+    **dict.fromkeys("unacceptable delusional absurd ridiculous impossible outrageous insulting "
+                    "unrealistic".split(), "reject"),
+    **dict.fromkeys("positive constructive encouraging acceptable".split(), "accept"),
+    **dict.fromkeys("opposed".split(), "oppose"),
+    **dict.fromkeys("committed determined".split(), "demand"),
+}
+
+# "did not meet its demands": these verbs, negated, with one of these objects, mean reject.
+FALL_SHORT_VERBS = frozenset("meet satisfy address fulfil fulfill answer match include".split())
+FALL_SHORT_OBJECTS = frozenset("demand condition requirement need expectation term".split())
+
+# What negation turns a stance into.
+NEGATED_STANCE = {"accept": "reject", "reject": "accept", "support": "oppose", "oppose": "support",
+                  "demand": "report", "propose": "report", "report": "report"}
+
+MODALS_OF_OBLIGATION = frozenset("must should ought".split())
+
+# Subject heads that stand for an unnamed speaker.
+PRONOUNS = frozenset("he she they it we i".split())
+GENERIC_SPEAKERS = frozenset("""
+group movement organization organisation official officials spokesman spokeswoman spokesperson minister ministry
+government office statement militants leader leadership negotiator negotiators side country administration president
+premier delegation team union company automaker council body agency envoy mediator mediators diplomat aide chief
+""".split())
+ANONYMOUS_SPEAKERS = frozenset("official source person people diplomat aide negotiator officer insider".split())

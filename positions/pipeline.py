@@ -1,0 +1,248 @@
+"""Documents -> analysed documents -> store. Runs the stages in order, embeds once, batches."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from .config import Negotiation, Settings, load_negotiation
+from .dates import resolve_stated_date
+from .embeddings import Embedder, make_embedder
+from .errors import InputError
+from .holders import AliasIndex, find_holder
+from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
+from .numbers import extract_quantities
+from .readers import iter_documents
+from .sentences import split_sentences
+from .stance import classify_stance
+from .store import Store
+from .topics import TopicModel, contextual_vectors
+
+Progress = Callable[[int, int], None]
+_GENERIC_SUBJECT = re.compile(r"\b(?:he|she|they|it|we|group|movement|official|officials|spokesman|spokeswoman|"
+                              r"minister|ministry|statement|according)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=2)
+def load_spacy(model: str):
+    """The spaCy pipeline with only what holder and stance need (no NER)."""
+    import spacy
+
+    return spacy.load(model, exclude=["ner"])
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    sentences: int = 0
+    document_ids: list[int] = field(default_factory=list)
+
+
+class Analyser:
+    """Runs sentence splitting, embedding, topics, holders, stance, numbers and dates on documents."""
+
+    def __init__(self, negotiation: Negotiation, settings: Settings, embedder: Embedder, nlp):
+        self.negotiation = negotiation
+        self.settings = settings
+        self.embedder = embedder
+        self.nlp = nlp
+        self.aliases = AliasIndex(negotiation.parties)
+        self.topic_model = TopicModel(negotiation.topics, embedder, settings.topics)
+
+    def analyse(self, documents: Sequence[Document]) -> list[AnalysedDocument]:
+        split = [split_sentences(doc.text, self.settings.sentences) for doc in documents]
+        texts = [s.text for sentences in split for s in sentences]
+        vectors = self.embedder.embed(texts) if texts else np.zeros((0, 1), np.float32)
+
+        # topics: each sentence with a little context from its paragraph neighbours
+        offsets = np.cumsum([0] + [len(s) for s in split])
+        topic_rows: list[list[list[TopicMatch]]] = []
+        for number, sentences in enumerate(split):
+            block = vectors[offsets[number]:offsets[number + 1]]
+            context = contextual_vectors(block, [s.paragraph for s in sentences], self.settings.topics.context_weight)
+            scores = self.topic_model.scores(context, [s.text for s in sentences])
+            topic_rows.append([self.topic_model.assign(row) for row in scores])
+
+        # parse only sentences that have a topic and could name a holder
+        mentions = [[self.aliases.find(s.text) for s in sentences] for sentences in split]
+        to_parse = [(d, i) for d, sentences in enumerate(split) for i, s in enumerate(sentences)
+                    if topic_rows[d][i] and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text))]
+        parsed = dict(zip(to_parse, self.nlp.pipe((split[d][i].text for d, i in to_parse),
+                                                    batch_size=self.settings.pipeline.spacy_batch_size)))
+
+        results = []
+        for d, doc in enumerate(documents):
+            positions = self._positions(doc, split[d], topic_rows[d], mentions[d], parsed, d)
+            results.append(AnalysedDocument(doc, tuple(split[d]), tuple(positions),
+                                            vectors[offsets[d]:offsets[d + 1]]))
+        return results
+
+    def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, mentions, parsed, d) -> list[Position]:
+        positions: list[Position] = []
+        paragraph, context_party, document_party = -1, None, None
+        for i, sentence in enumerate(sentences):
+            if sentence.paragraph != paragraph:
+                paragraph, context_party = sentence.paragraph, None
+            quantities = extract_quantities(sentence.text)
+            stated = resolve_stated_date(sentence.text, doc.published)
+            base = dict(sentence_index=i, numbers=tuple(quantities), date=stated.date or doc.published,
+                        date_precision=stated.precision)
+            finding = None
+            if (d, i) in parsed:
+                finding = find_holder(parsed[(d, i)], mentions[i], self.aliases, context_party or document_party)
+            if finding is None or finding.holder.party is None:
+                if mentions[i] and not topic_rows[i]:
+                    context_party = mentions[i][0].party  # cheap context from unparsed sentences
+                positions.append(Position(party=None, topic=None, stance=None, **base))
+                continue
+            holder = finding.holder
+            if holder.attribution != "carried_over":
+                context_party = document_party = holder.party
+            stance = classify_stance(parsed[(d, i)], finding.anchor).stance
+            for match in topic_rows[i]:
+                numbers = _numbers_for_topic(quantities, match, topic_rows[i], self.topic_model)
+                confidence = round(holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3)
+                positions.append(Position(
+                    party=holder.party, topic=match.topic, stance=stance, attribution=holder.attribution,
+                    speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
+                    topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
+        return positions
+
+
+def _numbers_for_topic(quantities: list[Quantity], match: TopicMatch, matches: list[TopicMatch],
+                       model: TopicModel) -> tuple[Quantity, ...]:
+    """With several topics in a sentence, a quantity whose unit is another topic's keyword goes to that topic."""
+    if len(matches) < 2:
+        return tuple(quantities)
+    keep = []
+    for quantity in quantities:
+        owners = [m.topic for m in matches
+                  if model.keyword_hits(quantity.unit)[[t.id for t in model.topics].index(m.topic)]]
+        if not owners or match.topic in owners:
+            keep.append(quantity)
+    return tuple(keep)
+
+
+def load_analyser(negotiation: Negotiation, settings: Settings | None = None,
+                  embedder: Embedder | None = None) -> Analyser:
+    settings = settings or Settings()
+    embedder = embedder or make_embedder(settings.embedding)
+    return Analyser(negotiation, settings, embedder, load_spacy(settings.pipeline.spacy_model))
+
+
+def ingest_documents(documents: Iterable[Document], store: Store, analyser: Analyser,
+                     progress: Progress | None = None, report: IngestReport | None = None) -> IngestReport:
+    """Analyse and store documents not yet stored for this negotiation (by content hash)."""
+    report = report or IngestReport()
+    name = analyser.negotiation.name
+    store.save_negotiation(analyser.negotiation)
+    known = store.known_hashes(name)
+    pending: list[Document] = []
+    for document in documents:
+        if document.doc_id in known:
+            report.skipped += 1
+            continue
+        known.add(document.doc_id)
+        pending.append(document)
+    batch_size = max(1, analyser.settings.pipeline.documents_per_batch)
+    done = 0
+    if progress:
+        progress(0, len(pending))
+    for start in range(0, len(pending), batch_size):
+        batch = pending[start:start + batch_size]
+        for document, analysed in _analyse_isolating_failures(analyser, batch, report):
+            document_id = store.add_document(name, analysed)
+            if document_id is None:
+                report.skipped += 1
+            else:
+                report.added += 1
+                report.sentences += len(analysed.sentences)
+                report.document_ids.append(document_id)
+        done += len(batch)
+        if progress:
+            progress(done, len(pending))
+    return report
+
+
+def _analyse_isolating_failures(analyser: Analyser, batch: list[Document], report: IngestReport):
+    """Analyse a batch; if it fails, analyse one by one so one bad document does not sink the others."""
+    try:
+        return list(zip(batch, analyser.analyse(batch)))
+    except Exception:
+        if len(batch) == 1:
+            raise
+    results = []
+    for document in batch:
+        try:
+            results.append((document, analyser.analyse([document])[0]))
+        except Exception as exc:  # reported per input, the run goes on
+            report.failed.append((document.origin or document.title or document.doc_id,
+                                  f"analysis failed: {type(exc).__name__}: {exc}"))
+    return results
+
+
+def ingest(inputs: Sequence[str], store: Store, analyser: Analyser, default_date: dt.date | None = None,
+           progress: Progress | None = None) -> IngestReport:
+    """Read files, folders and URLs; analyse and store every new document. Failures are listed, not raised."""
+    report = IngestReport()
+    documents = []
+    for label, item in iter_documents(inputs, analyser.settings.reader, default_date=default_date):
+        if isinstance(item, InputError):
+            report.failed.append((label, str(item)))
+        else:
+            documents.append(item)
+    return ingest_documents(documents, store, analyser, progress, report)
+
+
+def reanalyse(store: Store, analyser: Analyser, progress: Progress | None = None) -> int:
+    """Re-run the analysis of every stored document of the negotiation (e.g. after a config change).
+
+    Analysts' corrections live in their own table and still apply afterwards.
+    """
+    store.save_negotiation(analyser.negotiation)
+    stored = list(store.iter_stored_documents(analyser.negotiation.name))
+    batch_size = max(1, analyser.settings.pipeline.documents_per_batch)
+    for start in range(0, len(stored), batch_size):
+        batch = stored[start:start + batch_size]
+        analysed = analyser.analyse([Document(**fields) for _, fields in batch])
+        for (document_id, _), result in zip(batch, analysed):
+            store.replace_analysis(document_id, result)
+        if progress:
+            progress(min(start + batch_size, len(stored)), len(stored))
+    return len(stored)
+
+
+def sample_negotiations(data_dir: Path) -> list[Path]:
+    """Negotiation folders under data/negotiations that carry a corpus."""
+    root = Path(data_dir) / "negotiations"
+    return sorted(p for p in root.iterdir() if (p / "parties.yaml").exists() and (p / "corpus").is_dir())
+
+
+def build_sample_store(store: Store, data_dir: Path, settings: Settings | None = None,
+                       embedder: Embedder | None = None, progress: Progress | None = None) -> IngestReport:
+    """Ingest every sample negotiation's corpus under data/ (the dashboard's first run)."""
+    settings = settings or Settings()
+    embedder = embedder or make_embedder(settings.embedding)
+    total = IngestReport()
+    folders = sample_negotiations(data_dir)
+    for number, folder in enumerate(folders):
+        analyser = load_analyser(load_negotiation(folder), settings, embedder)
+
+        def step(done: int, count: int, number=number) -> None:
+            if progress:
+                progress(number * 1000 + (1000 * done // max(count, 1)), 1000 * len(folders))
+
+        report = ingest([str(folder / "corpus")], store, analyser, progress=step)
+        total.added += report.added
+        total.skipped += report.skipped
+        total.sentences += report.sentences
+        total.failed.extend(report.failed)
+        total.document_ids.extend(report.document_ids)
+    return total

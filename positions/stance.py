@@ -1,0 +1,119 @@
+"""Stance of the holder: demand, propose, accept, reject, support, oppose or report, with negation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import (FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, MODALS_OF_OBLIGATION, NEGATED_STANCE, PHRASAL_STANCES,
+                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+
+_FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acomp", "attr", "relcl", "pcomp",
+                "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
+_NEGATORS = frozenset("not n't never no neither nor".split())
+_REFUSAL = frozenset("refuse decline fail reject".split())
+
+
+@dataclass(frozen=True)
+class StanceReading:
+    stance: str
+    cue: str | None  # the word that decided it
+    negated: bool = False
+
+
+def _is_negated(token) -> bool:
+    """Negation on the token itself or, for an infinitive or participle, on the verb that governs it."""
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in token.children):
+        return True
+    head = token.head
+    if token.dep_ in ("xcomp", "acomp", "oprd") and head is not token:
+        return any(c.dep_ == "neg" for c in head.children)
+    return False
+
+
+def _cue_of(token) -> str | None:
+    """The stance a single token expresses by itself, if any."""
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX"):
+        for child in token.children:
+            if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in PHRASAL_STANCES:
+                return PHRASAL_STANCES[(lemma, child.lower_)]
+        if lemma == "warn":  # "warned that ..." is a report; "warned against ..." is handled above
+            return None
+        if lemma == "call":  # only "call for"
+            return None
+        return STANCE_VERBS.get(lemma)
+    if token.pos_ in ("NOUN", "PROPN"):
+        return STANCE_NOUNS.get(lemma)
+    if token.pos_ == "ADJ":
+        return STANCE_ADJECTIVES.get(lemma)
+    return None
+
+
+def _fall_short(token) -> bool:
+    """'did not meet its demands', 'failed to address our conditions'."""
+    if token.lemma_.lower() not in FALL_SHORT_VERBS:
+        return False
+    negated = _is_negated(token) or (token.dep_ == "xcomp" and token.head.lemma_.lower() in ("fail",))
+    objects = [c for c in token.children if c.dep_ in ("dobj", "pobj", "attr")]
+    return negated and any(o.lemma_.lower() in FALL_SHORT_OBJECTS for o in objects)
+
+
+def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = frozenset()) -> StanceReading:
+    """Walk from the anchor (the holder's verb or stance noun) down its clauses to the first stance cue.
+
+    `other_parties` are token indices naming parties other than the holder: "Hamas's demands" in a sentence held
+    by Israel is not Israel's demand, so stance nouns owned by another party are passed over.
+    """
+    if anchor is None:
+        return StanceReading("report", None)
+    start = doc[anchor]
+    frontier, seen = [start], {start.i}
+    for _ in range(5):
+        nxt = []
+        for token in frontier:
+            reading = None if _owned_by_other(token, other_parties) else _reading_at(token)
+            if reading is not None:
+                return reading
+            for child in token.children:
+                if child.dep_ in _FOLLOW_DEPS and child.i not in seen:
+                    seen.add(child.i)
+                    nxt.append(child)
+        frontier = nxt
+    return StanceReading("report", None)
+
+
+def _owned_by_other(token, other_parties: frozenset[int]) -> bool:
+    if token.pos_ not in ("NOUN", "PROPN") or not other_parties:
+        return False
+    return any(c.dep_ in ("poss", "compound", "amod") and c.i in other_parties for c in token.children)
+
+
+def _reading_at(token) -> StanceReading | None:
+    if _fall_short(token):
+        return StanceReading("reject", token.text, True)
+    lemma = token.lemma_.lower()
+    if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
+        return StanceReading("reject", token.text)
+    stance = _cue_of(token)
+    if stance is None:
+        if token.pos_ == "VERB" and lemma in SPEECH_VERBS and lemma in ("insist", "urge", "demand"):
+            return StanceReading("demand", token.text)
+        return None
+    if stance == "propose" and token.pos_ == "ADJ":  # "willing to accept" -> accept; "ready to release" -> propose
+        for child in token.children:
+            if child.dep_ == "xcomp":
+                inner = _cue_of(child)
+                if inner in ("accept", "reject", "support", "oppose"):
+                    stance = inner
+    if token.pos_ == "VERB" and stance in ("accept", "support") and has_obligation_modal(token):
+        stance = "demand"  # "Hamas must accept" said by someone else is a demand on Hamas
+    negated = _is_negated(token)
+    if negated:
+        stance = NEGATED_STANCE[stance]
+    return StanceReading(stance, token.text, negated)
+
+
+def has_obligation_modal(verb) -> bool:
+    """'must accept', 'should agree', 'has to accept', 'needs to agree'."""
+    if any(c.dep_ == "aux" and c.lemma_.lower() in MODALS_OF_OBLIGATION for c in verb.children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("have", "need", "ought")

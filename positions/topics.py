@@ -1,0 +1,98 @@
+"""Which term(s) of the deal a sentence is about: similarity to topic prototypes plus keywords."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from .config import Topic, TopicSettings
+from .embeddings import Embedder, normalise_rows
+from .models import TopicMatch
+
+
+def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
+    """One case-insensitive pattern for a topic's keywords; hyphen/space variants and plurals match."""
+    parts = []
+    for keyword in keywords:
+        words = re.split(r"[-\s]+", keyword.strip())
+        body = r"[-\s]?".join(re.escape(w) for w in words if w)
+        if body:
+            parts.append(body + r"(?:s|es)?")
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+def prototype_texts(topic: Topic) -> list[str]:
+    """Texts whose embeddings stand for a topic: its description, its examples and its keywords."""
+    texts = [f"{topic.name}: {topic.description}", *topic.examples]
+    if topic.keywords:
+        texts.append(f"{topic.name}: " + ", ".join(topic.keywords))
+    return texts
+
+
+def contextual_vectors(vectors: np.ndarray, paragraphs: Sequence[int], weight: float) -> np.ndarray:
+    """Each sentence vector plus `weight` x its neighbours in the same paragraph, re-normalised."""
+    if len(vectors) == 0 or weight <= 0:
+        return vectors
+    out = vectors.copy()
+    paragraphs = np.asarray(paragraphs)
+    same_prev = np.zeros(len(vectors), bool)
+    same_prev[1:] = paragraphs[1:] == paragraphs[:-1]
+    out[1:][same_prev[1:]] += weight * vectors[:-1][same_prev[1:]]
+    same_next = np.zeros(len(vectors), bool)
+    same_next[:-1] = same_prev[1:]
+    out[:-1][same_next[:-1]] += weight * vectors[1:][same_next[:-1]]
+    return normalise_rows(out)
+
+
+class TopicModel:
+    """Scores sentences against the configured topics and picks at most a few per sentence."""
+
+    def __init__(self, topics: Sequence[Topic], embedder: Embedder, settings: TopicSettings | None = None):
+        self.topics = tuple(topics)
+        self.settings = settings or TopicSettings()
+        self._patterns = [keyword_pattern(t.keywords) for t in self.topics]
+        texts, owners = [], []
+        for number, topic in enumerate(self.topics):
+            for text in prototype_texts(topic):
+                texts.append(text)
+                owners.append(number)
+        self._prototypes = embedder.embed(texts) if texts else np.zeros((0, 0), np.float32)
+        self._owners = np.asarray(owners)
+
+    def similarities(self, vectors: np.ndarray) -> np.ndarray:
+        """(n_sentences, n_topics): best cosine between each sentence and each topic's prototypes."""
+        if len(vectors) == 0 or not self.topics:
+            return np.zeros((len(vectors), len(self.topics)), np.float32)
+        sims = vectors @ self._prototypes.T
+        out = np.full((len(vectors), len(self.topics)), -1.0, np.float32)
+        for number in range(len(self.topics)):
+            out[:, number] = sims[:, self._owners == number].max(axis=1)
+        return out
+
+    def keyword_hits(self, text: str) -> np.ndarray:
+        return np.array([bool(p and p.search(text)) for p in self._patterns], dtype=bool)
+
+    def scores(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        sims = self.similarities(vectors)
+        if len(texts):
+            hits = np.vstack([self.keyword_hits(t) for t in texts])
+            sims = sims + self.settings.keyword_bonus * hits
+        return sims
+
+    def assign(self, score_row: np.ndarray) -> list[TopicMatch]:
+        """Topics above the threshold: the best, plus others within the margin, at most max_topics_per_sentence."""
+        if score_row.size == 0:
+            return []
+        order = np.argsort(-score_row, kind="stable")
+        best = float(score_row[order[0]])
+        if best < self.settings.similarity_threshold:
+            return []
+        chosen = []
+        for number in order[: self.settings.max_topics_per_sentence]:
+            score = float(score_row[number])
+            if score >= self.settings.similarity_threshold and best - score <= self.settings.second_topic_margin:
+                chosen.append(TopicMatch(self.topics[number].id, score))
+        return chosen

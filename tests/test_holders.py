@@ -1,0 +1,91 @@
+"""Holder attribution on literal sentences (real spaCy parse, a config of a negotiation the code never saw)."""
+import pytest
+
+from positions.config import load_negotiation
+from positions.holders import AliasIndex, find_holder, mention_tokens
+from positions.stance import classify_stance
+
+
+@pytest.fixture(scope="module")
+def talks(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("talks")
+    (folder / "parties.yaml").write_text("""
+parties:
+  - id: north
+    name: Northland
+    aliases: [Northland, Northern, President Vale, Vale, Northern officials]
+  - id: south
+    name: Southland
+    aliases: [Southland, Southern, Southern Front, Mr. Odum, Odum]
+  - id: broker
+    name: Broker State
+    role: mediator
+    aliases: [Broker State, Brokerian, Foreign Minister Lind, Lind]
+""", encoding="utf-8")
+    (folder / "topics.yaml").write_text("""
+topics:
+  - id: truce
+    name: Truce
+    description: A halt to the fighting.
+    keywords: [truce, ceasefire]
+""", encoding="utf-8")
+    return load_negotiation(folder)
+
+
+def read(nlp, negotiation, sentence, context=None):
+    aliases = AliasIndex(negotiation.parties)
+    doc = nlp(sentence)
+    mentions = aliases.find(sentence)
+    finding = find_holder(doc, mentions, aliases, context)
+    others = frozenset(i for i, p in mention_tokens(doc, mentions).items() if p != finding.holder.party)
+    return finding.holder, classify_stance(doc, finding.anchor, others).stance
+
+
+@pytest.mark.parametrize("sentence, party, attribution, stance", [
+    ("Southland rejected the truce proposal on Monday.", "south", "said_subject", "reject"),
+    ("President Vale said his government would not accept a permanent truce.", "north", "said_subject", "reject"),
+    ("“We will never agree to a truce on these terms,” Mr. Odum said.", "south", "direct_quote", "reject"),
+    ("Foreign Minister Lind reiterated Northland's opposition to a truce.", "broker", "said_subject", "oppose"),
+    ("The truce plan was rejected by the Southern Front late Tuesday.", "south", "said_subject", "reject"),
+    ("A Northern official, who spoke on condition of anonymity, said the truce offer was final.",
+     "north", "anonymous_official", "propose"),
+    ("The talks stalled over Southland's demand for a permanent truce.", "south", "possessive", "demand"),
+    ("The latest truce draft is acceptable, according to Northern officials.", "north", "according_to", "accept"),
+    ("Southland said the truce proposal did not meet its demands.", "south", "said_subject", "reject"),
+    ("Vale called Southland's demands delusional.", "north", "said_subject", "reject"),
+    ("Northland would be willing to extend the truce by two weeks, Vale said.", "north", "said_subject", "propose"),
+])
+def test_holder_and_stance(nlp, talks, sentence, party, attribution, stance):
+    holder, got_stance = read(nlp, talks, sentence)
+    assert (holder.party, holder.attribution, got_stance) == (party, attribution, stance)
+
+
+def test_mediator_relaying_a_position(nlp, talks):
+    holder, stance = read(nlp, talks, "Lind said Southland had accepted the truce proposal.")
+    assert (holder.party, holder.relayed_by, stance) == ("south", "broker", "accept")
+
+
+def test_demand_on_another_party_stays_with_speaker(nlp, talks):
+    holder, stance = read(nlp, talks, "Vale said Southland must accept the truce.")
+    assert (holder.party, stance) == ("north", "demand")
+
+
+def test_pronoun_carried_over_from_paragraph(nlp, talks):
+    holder, stance = read(nlp, talks, "The group said it would not accept any truce.", context="south")
+    assert (holder.party, holder.attribution, stance) == ("south", "carried_over", "reject")
+
+
+def test_pronoun_without_context_has_no_holder(nlp, talks):
+    holder, _ = read(nlp, talks, "He said the truce would hold.")
+    assert holder.party is None
+
+
+def test_mere_mention_is_not_a_holder(nlp, talks):
+    holder, _ = read(nlp, talks, "Fighting continued near the Southland border as the truce talks resumed.")
+    assert holder.party is None
+
+
+def test_alias_index_whole_words_and_longest_first(talks):
+    aliases = AliasIndex(talks.parties)
+    found = [(m.party, m.text) for m in aliases.find("Southern Front fighters met Valerie and Northland’s envoy.")]
+    assert found == [("south", "Southern Front"), ("north", "Northland")]

@@ -1,0 +1,75 @@
+import datetime as dt
+
+import numpy as np
+
+from positions.config import load_negotiation
+from positions.models import AnalysedDocument, Document, Position, Quantity, Sentence
+
+
+def _analysed(text="Union demands a raise. Port rejects it.", title="Talks"):
+    doc = Document(text=text, title=title, source="wire", published=dt.date(2024, 5, 6), origin="a.md")
+    first, second = text.split(". ", 1)
+    sentences = (Sentence(first + ".", 0, len(first) + 1, 0, 0), Sentence(second, len(first) + 2, len(text), 1, 0))
+    positions = (
+        Position(0, "union", "wages", "demand", (Quantity(20, "percent", "20 percent"),), dt.date(2024, 5, 6), "day"),
+        Position(1, "port", "wages", "reject", (), dt.date(2024, 5, 6), "published"),
+        Position(1, "port", "automation", "reject", (), dt.date(2024, 5, 6), "published"),
+    )
+    vectors = np.eye(2, 4, dtype=np.float32)
+    return AnalysedDocument(doc, sentences, positions, vectors)
+
+
+def test_add_is_idempotent_and_whole(store, tiny_negotiation):
+    neg = load_negotiation(tiny_negotiation)
+    store.save_negotiation(neg)
+    analysed = _analysed()
+    assert store.add_document(neg.name, analysed) is not None
+    assert store.add_document(neg.name, analysed) is None
+    assert store.counts(neg.name) == {"documents": 1, "sentences": 2, "positions": 3, "corrections": 0}
+    frame = store.statements(neg.name)
+    assert list(frame["stance"]) == ["demand", "reject", "reject"]
+    assert frame.loc[0, "numbers"][0]["value"] == 20
+    assert frame.loc[0, "sentence"] == "Union demands a raise."
+    assert store.negotiation(neg.name) == neg
+    assert store.integrity_ok()
+
+
+def test_failed_document_leaves_nothing(store, tiny_negotiation):
+    neg = load_negotiation(tiny_negotiation)
+    store.save_negotiation(neg)
+    bad = _analysed()
+    bad = AnalysedDocument(bad.document, bad.sentences, bad.positions + (Position(7, "x", "y", "accept"),),
+                           bad.embeddings)
+    try:
+        store.add_document(neg.name, bad)
+    except IndexError:
+        pass
+    assert store.counts(neg.name)["documents"] == 0
+    assert store.counts()["sentences"] == 0
+
+
+def test_corrections_survive_reanalysis(store, tiny_negotiation):
+    neg = load_negotiation(tiny_negotiation)
+    store.save_negotiation(neg)
+    doc_id = store.add_document(neg.name, _analysed())
+    row = store.statements(neg.name).iloc[1]
+    revision = store.revision()
+    store.add_correction(int(row["id"]), "stance", "accept", note="misread")
+    assert store.revision() > revision
+    store.replace_analysis(doc_id, _analysed())  # new position ids
+    frame = store.statements(neg.name)
+    corrected = frame[frame["corrected"]]
+    assert list(corrected["stance"]) == ["accept"]
+    assert corrected.iloc[0]["sentence"] == "Port rejects it."
+    assert len(store.corrections()) == 1
+
+
+def test_embeddings_round_trip(store, tiny_negotiation):
+    neg = load_negotiation(tiny_negotiation)
+    store.save_negotiation(neg)
+    store.add_document(neg.name, _analysed())
+    ids, vectors = store.embeddings()
+    assert vectors.shape == (2, 4) and vectors.dtype == np.float32
+    assert np.allclose(vectors[0], [1, 0, 0, 0])
+    later_ids, _ = store.embeddings(after_sentence_id=int(ids[0]))
+    assert list(later_ids) == [ids[1]]

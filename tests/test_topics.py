@@ -1,0 +1,43 @@
+import numpy as np
+
+from positions.config import Topic, TopicSettings
+from positions.topics import TopicModel, contextual_vectors, keyword_pattern
+
+
+def test_keyword_pattern_variants():
+    pattern = keyword_pattern(["cease-fire", "aid truck"])
+    assert pattern.search("a ceasefire now")
+    assert pattern.search("a cease fire now")
+    assert pattern.search("600 aid trucks")
+    assert not pattern.search("firearms")
+
+
+def test_contextual_vectors_stay_in_paragraph():
+    vectors = np.eye(3, dtype=np.float32)
+    out = contextual_vectors(vectors, [0, 0, 1], 0.5)
+    assert out[0, 1] > 0 and out[1, 0] > 0
+    assert out[2, 1] == 0 and out[1, 2] == 0
+    assert np.allclose(np.linalg.norm(out, axis=1), 1)
+
+
+def test_assign_threshold_margin_and_embedding_once(fake_embedder):
+    topics = [Topic("wages", "Wages", "Pay rises for workers.", ("wage", "raise")),
+              Topic("automation", "Automation", "Automated cranes.", ("automation",))]
+    model = TopicModel(topics, fake_embedder, TopicSettings(similarity_threshold=0.3, second_topic_margin=0.05))
+    assert len(fake_embedder.calls) == 1  # all prototypes embedded in one batch
+    assert [m.topic for m in model.assign(np.array([0.5, 0.2]))] == ["wages"]
+    assert [m.topic for m in model.assign(np.array([0.5, 0.47]))] == ["wages", "automation"]
+    assert model.assign(np.array([0.1, 0.2])) == []
+    texts = ["The union wants a wage raise.", "Robots and automation."]
+    scores = model.scores(fake_embedder.embed(texts), texts)
+    assert scores[0, 0] > scores[0, 1] and scores[1, 1] > scores[1, 0]
+
+
+def test_real_model_separates_topics(real_embedder, gaza):
+    model = TopicModel(gaza.topics, real_embedder, TopicSettings())
+    texts = ["The sides discussed how many Palestinian detainees would be freed in return.",
+             "Hundreds of lorries carrying food were waiting at the border crossing."]
+    scores = model.similarities(real_embedder.embed(texts))
+    ids = [t.id for t in gaza.topics]
+    assert ids[int(scores[0].argmax())] == "prisoners"
+    assert ids[int(scores[1].argmax())] == "humanitarian_aid"
