@@ -6,6 +6,7 @@ returns a new frame; nothing here reads the store or mutates its input.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -430,3 +431,58 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, float]:
             out[name] = float(value)
     return out
 
+
+
+def events_in_view(events: Sequence, topics: Iterable[str] = (), start: dt.date | None = None,
+                   end: dt.date | None = None) -> list:
+    """Config events within [start, end] that concern one of `topics` (events without topics always do)."""
+    topics = set(topics or ())
+    return [e for e in events
+            if (not topics or not e.topics or topics & set(e.topics))
+            and (start is None or e.date >= start) and (end is None or e.date <= end)]
+
+
+def search_hits(index, frame: pd.DataFrame, vector: np.ndarray, k: int = 20,
+                exclude_sentence: int | None = None) -> pd.DataFrame:
+    """The `k` sentences of `frame` nearest to `vector` in a VectorIndex, as frame rows (one per position
+    row of a hit sentence) with `score`, best first. Filter `frame` first: only its sentences are searched."""
+    allowed = frame["sentence_id"].unique()
+    if exclude_sentence is not None:
+        allowed = allowed[allowed != exclude_sentence]
+    if len(allowed) == 0:
+        return frame.iloc[0:0].assign(score=pd.Series(dtype=float))
+    hits = dict(index.search(vector, k, allowed))
+    rows = frame[frame["sentence_id"].isin(list(hits))]
+    rows = rows.assign(score=rows["sentence_id"].map(hits).astype(float))
+    return rows.sort_values(["score", "id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def recent_first(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """Newest statements first (undated last), at most `limit` rows, index reset."""
+    out = frame.sort_values(["when", "id"], ascending=[False, False], na_position="last", kind="stable")
+    return (out.head(limit) if limit else out).reset_index(drop=True)
+
+
+EXPORT_COLUMNS = ["id", "when", "party", "party_name", "topic", "topic_name", "stance", "numbers", "sentence",
+                  "attribution", "speaker", "relayed_by", "confidence", "date_precision", "doc_title", "doc_source",
+                  "doc_origin", "published", "corrected"]
+
+
+def export_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Statement rows for download: stable columns, dates as YYYY-MM-DD text, numbers kept as lists."""
+    out = frame[[c for c in EXPORT_COLUMNS if c in frame.columns]].copy()
+    out["when"] = out["when"].dt.strftime("%Y-%m-%d")
+    return out.rename(columns={"when": "date"}).reset_index(drop=True)
+
+
+def export_csv(frame: pd.DataFrame) -> str:
+    """CSV text; list columns (numbers) as JSON so they survive a round trip."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].map(lambda v: isinstance(v, (list, dict))).any():
+            out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False))
+    return out.to_csv(index=False)
+
+
+def export_json(frame: pd.DataFrame) -> str:
+    return frame.to_json(orient="records", force_ascii=False, indent=1)

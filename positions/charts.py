@@ -59,11 +59,12 @@ def party_colors(parties: Iterable[str]) -> dict[str, str]:
 
 
 def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)), height=height, font=FONT,
+    layout = dict(
+        title=dict(text=esc(title), x=0, xanchor="left", font=dict(size=16)), height=height, font=FONT,
         margin=dict(l=10, r=10, t=60, b=10), plot_bgcolor="white", paper_bgcolor="white",
-        hoverlabel=dict(bgcolor="white", font=dict(size=12), align="left"), **extra,
+        hoverlabel=dict(bgcolor="white", font=dict(size=12), align="left"),
     )
+    fig.update_layout(**{**layout, **extra})
     return fig
 
 

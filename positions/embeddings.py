@@ -60,16 +60,29 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, settings: EmbeddingSettings | None = None):
         self.settings = settings or EmbeddingSettings()
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        if self.settings.threads:
-            torch.set_num_threads(self.settings.threads)
-        self.model = SentenceTransformer(resolve_model_path(self.settings.model), device="cpu")
-        self.dim = int(self.model.get_embedding_dimension())
         self.name = self.settings.model
+        self._path = resolve_model_path(self.settings.model)
+        self._model = None
+
+    @property
+    def model(self):
+        """Loaded on first use, so runs that embed nothing (an unchanged re-ingest) never pay for it."""
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import torch
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.utils.logging.disable_progress_bar()
+            if self.settings.threads:
+                torch.set_num_threads(self.settings.threads)
+            self._model = SentenceTransformer(self._path, device="cpu")
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Party
-from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, PRONOUNS,
+from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, REPORTING_VERBS, PRONOUNS,
                       SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 from .models import Holder
 from .stance import has_obligation_modal
@@ -232,7 +232,7 @@ def _stance_adjective_head(verb) -> bool:
 
 def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
     """'Qatar said Hamas had accepted ...': a stance verb in the reported clause whose subject is another party."""
-    if verb.lemma_.lower() not in SPEECH_VERBS:
+    if verb.lemma_.lower() not in REPORTING_VERBS:
         return None
     for inner in _clauses_below(verb, depth=2):
         if inner.dep_ not in ("ccomp", "conj", "parataxis") or not _is_statement_verb(inner):

@@ -9,6 +9,13 @@ reaffirm restate outline brief inform appeal lament believe think hope expect qu
 vote
 """.split())
 
+# Speech verbs that report what someone else did or holds ("Qatar said Hamas had accepted"); directive verbs
+# such as urge or press are not among them ("Blinken urged Israel to agree" is Blinken's demand).
+REPORTING_VERBS = frozenset("""
+say tell state announce add note confirm report indicate signal explain acknowledge write post tweet inform brief
+claim insist
+""".split())
+
 # Lemmas that express a stance by themselves.
 STANCE_VERBS: dict[str, str] = {
     **dict.fromkeys("demand insist require condition seek want urge press".split(), "demand"),

@@ -48,11 +48,13 @@ _MODIFIERS = set("more additional other extra further new remaining last first n
 _IRREGULAR = {"child": "children", "person": "people", "man": "men", "woman": "women", "foot": "feet",
               "tooth": "teeth", "mouse": "mice", "goose": "geese", "life": "lives", "wife": "wives",
               "knife": "knives", "thief": "thieves", "crisis": "crises", "analysis": "analyses", "basis": "bases",
-              "criterion": "criteria", "phenomenon": "phenomena", "hamas": "hamas"}
+              "criterion": "criteria", "phenomenon": "phenomena"}
 _INVARIANT = set("people police personnel staff aircraft cattle sheep fish deer livestock series species news "
                  "headquarters offspring yen percent km kg mph".split()) | set(_IRREGULAR.values())
 _NOT_PLURAL = set("hamas news series species gas christmas has was does yes plus thus as less always perhaps "
-                  "besides towards afterwards whereas sometimes its".split())
+                  "besides towards afterwards whereas sometimes its this his paris tunis".split())
+_PARTICIPLES = set("held kept taken hit caught brought sent given left made set put built bound hidden stolen shot "
+                   "driven born slain thrown known seen found lost paid sold".split())  # irregular: "hostages held"
 _PERCENT = {"%", "percent", "per cent", "pct", "percentage"}
 _ONE_IDIOM_HEADS = set("day time point way thing hand side reason example".split())  # "one day", "at one point"
 _ONE_COUNTING_BEFORE = set("for by within only just than extra".split())  # "for one day" still counts
@@ -243,6 +245,10 @@ def _excluded(toks: list[_Tok], num: _Num, attached_ok: bool = False) -> bool:
             return True
         if re.fullmatch(r"\d{4}", toks[num.j - 1].text) and 1900 <= num.value <= 2100:
             return True
+    # an age in apposition: "Netanyahu, 74, said"
+    if prev and prev2 and prev.text == "," and after == "," and prev2.kind == "word" and prev2.text[0].isupper() \
+            and num.value < 120 and not num.spelled:
+        return True
     # times: "5 p.m.", "0800 GMT"
     if after in _TIME_AFTER:
         return True
@@ -297,8 +303,8 @@ def _head(toks: list[_Tok], j: int, value: float) -> tuple[str, int] | None:
             continue
         if t.kind != "word" or t.low in _STOP:
             break
-        if run and not joined and t.low.endswith(("ed", "ing")):  # participle clause: "hostage held in ..."
-            break
+        if run and not joined and (t.low.endswith(("ed", "ing")) or t.low in _PARTICIPLES):
+            break  # a participle clause starts: "hostage held in ..."
         run.append(k)
         k, joined = k + 1, False
     if not run:
@@ -314,7 +320,8 @@ def _head(toks: list[_Tok], j: int, value: float) -> tuple[str, int] | None:
 
 
 def _looks_plural(w: str) -> bool:
-    return len(w) > 2 and w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in _NOT_PLURAL
+    """"hostages", "Israelis", "Qataris" yes; "crisis", "status", "Hamas", "press" no."""
+    return len(w) > 2 and w.endswith("s") and not w.endswith(("ss", "us", "sis", "xis")) and w not in _NOT_PLURAL
 
 
 def _plural(w: str) -> str:

@@ -52,9 +52,22 @@ class Analyser:
         self.negotiation = negotiation
         self.settings = settings
         self.embedder = embedder
-        self.nlp = nlp
+        self._nlp = nlp
         self.aliases = AliasIndex(negotiation.parties)
-        self.topic_model = TopicModel(negotiation.topics, embedder, settings.topics)
+        self._topic_model: TopicModel | None = None
+
+    @property
+    def nlp(self):
+        if callable(self._nlp) and not hasattr(self._nlp, "pipe"):
+            self._nlp = self._nlp()
+        return self._nlp
+
+    @property
+    def topic_model(self) -> TopicModel:
+        """Built on first use: an unchanged re-ingest loads no model at all."""
+        if self._topic_model is None:
+            self._topic_model = TopicModel(self.negotiation.topics, self.embedder, self.settings.topics)
+        return self._topic_model
 
     def analyse(self, documents: Sequence[Document]) -> list[AnalysedDocument]:
         split = [split_sentences(doc.text, self.settings.sentences) for doc in documents]
@@ -134,7 +147,7 @@ def load_analyser(negotiation: Negotiation, settings: Settings | None = None,
                   embedder: Embedder | None = None) -> Analyser:
     settings = settings or Settings()
     embedder = embedder or make_embedder(settings.embedding)
-    return Analyser(negotiation, settings, embedder, load_spacy(settings.pipeline.spacy_model))
+    return Analyser(negotiation, settings, embedder, lambda: load_spacy(settings.pipeline.spacy_model))
 
 
 def ingest_documents(documents: Iterable[Document], store: Store, analyser: Analyser,

@@ -41,10 +41,10 @@ def _cue_of(token) -> str | None:
         if lemma == "call":  # only "call for"
             return None
         return STANCE_VERBS.get(lemma)
+    if token.pos_ == "ADJ" or token.dep_ in ("oprd", "acomp"):
+        return STANCE_ADJECTIVES.get(lemma) or STANCE_ADJECTIVES.get(token.lower_)
     if token.pos_ in ("NOUN", "PROPN"):
         return STANCE_NOUNS.get(lemma)
-    if token.pos_ == "ADJ":
-        return STANCE_ADJECTIVES.get(lemma)
     return None
 
 
@@ -73,7 +73,8 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
             reading = None if _owned_by_other(token, other_parties) else _reading_at(token)
             if reading is not None:
                 return reading
-            for child in token.children:
+            # predicates before subjects: "the draft is acceptable" is an accept, not a proposal
+            for child in sorted(token.children, key=lambda c: c.dep_ in ("nsubj", "nsubjpass")):
                 if child.dep_ in _FOLLOW_DEPS and child.i not in seen:
                     seen.add(child.i)
                     nxt.append(child)
@@ -82,7 +83,7 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
 
 
 def _owned_by_other(token, other_parties: frozenset[int]) -> bool:
-    if token.pos_ not in ("NOUN", "PROPN") or not other_parties:
+    if token.pos_ not in ("NOUN", "PROPN") or not other_parties or token.lemma_.lower() not in STANCE_NOUNS:
         return False
     return any(c.dep_ in ("poss", "compound", "amod") and c.i in other_parties for c in token.children)
 

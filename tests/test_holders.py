@@ -45,7 +45,7 @@ def read(nlp, negotiation, sentence, context=None):
     ("Southland rejected the truce proposal on Monday.", "south", "said_subject", "reject"),
     ("President Vale said his government would not accept a permanent truce.", "north", "said_subject", "reject"),
     ("“We will never agree to a truce on these terms,” Mr. Odum said.", "south", "direct_quote", "reject"),
-    ("Foreign Minister Lind reiterated Northland's opposition to a truce.", "broker", "said_subject", "oppose"),
+    ("Foreign Minister Lind reiterated the Broker State's opposition to a truce.", "broker", "said_subject", "oppose"),
     ("The truce plan was rejected by the Southern Front late Tuesday.", "south", "said_subject", "reject"),
     ("A Northern official, who spoke on condition of anonymity, said the truce offer was final.",
      "north", "anonymous_official", "propose"),

@@ -1,0 +1,78 @@
+"""Search: free text -> the most similar statements; from any statement, more like this, and who else
+said it and who said it first."""
+import pandas as pd
+import streamlit as st
+
+from positions import analysis
+from positions.ui import resources, state, widgets
+from positions.ui.text import md
+
+filters = widgets.sidebar()
+if filters is None:
+    st.stop()
+stances = widgets.stance_filter()
+neg = resources.negotiation(filters.negotiation)
+everything = resources.statements(filters.negotiation, positions_only=False)
+pool = analysis.filter_statements(everything, stances=stances, **filters.as_kwargs())
+widgets.header("Search", neg, filters)
+
+c1, c2 = st.columns([5, 1])
+query = c1.text_input("Search statements", key=state.QUERY, bind=widgets.BIND, icon=":material/search:",
+                      placeholder="e.g. release of hostages in exchange for prisoners")
+k = c2.selectbox("Results", [10, 25, 50, 100], key=state.RESULTS, bind=widgets.BIND)
+min_score = st.sidebar.slider("Same statement if similarity ≥", 0.0, 1.0, 0.6, 0.05, key="min_score",
+                              help="For 'who else said this': how close a statement must be to count as the same")
+search = resources.search()
+columns = ["score", "when", "party_name", "topic_name", "stance", "numbers_text", "sentence", "doc_source"]
+
+hits = pd.DataFrame()
+if query.strip():
+    hits = analysis.search_hits(search.index, pool, resources.embedder().embed([query])[0], k)
+    st.subheader("Most similar statements")
+    if hits.empty:
+        st.info("Nothing matches these filters.")
+    else:
+        widgets.statement_table(hits, columns, key="hits")
+        first = analysis.who_said_first(hits, min_score)
+        if len(first):
+            lead = first.iloc[0]
+            st.markdown(f"**First said by {md(lead['party_name'])}** on {lead['first_when']:%d %b %Y} "
+                        f"(of the results with similarity ≥ {min_score:.2f}).")
+else:
+    st.caption("Type a sentence or a few words; results are ranked by meaning, not by exact words.")
+
+# "more like this": a statement picked from the results, or given by a link (?like=<sentence id>)
+options = list(dict.fromkeys(hits["sentence_id"])) if len(hits) else []
+linked = state.query_int(state.LIKE)
+if linked is not None and linked not in options and (everything["sentence_id"] == linked).any():
+    options.insert(0, linked)
+labels = {sid: widgets.statement_label(everything[everything["sentence_id"] == sid].iloc[0]) for sid in options}
+picked = st.selectbox("More like this statement", options, index=options.index(linked) if linked in options else None,
+                      key="pick", format_func=lambda sid: labels.get(sid, str(sid)),
+                      placeholder="Pick a statement from the results") if options else None
+if picked is not None:
+    statement = everything[everything["sentence_id"] == picked].iloc[0]
+    with st.container(border=True):
+        widgets.evidence(statement)
+    try:
+        vector = search.sentence_vector(int(picked))
+    except KeyError:
+        st.warning("This statement has no stored vector (stored before embeddings); re-ingest to search from it.")
+        st.stop()
+    similar = analysis.search_hits(search.index, pool, vector, k, exclude_sentence=int(picked))
+    st.subheader("More like this")
+    widgets.statement_table(similar, columns, key="similar")
+    st.subheader("Who else said this, and who said it first")
+    said = pd.concat([everything[everything["sentence_id"] == picked].assign(score=1.0), similar])
+    first = analysis.who_said_first(said, min_score)
+    if first.empty:
+        st.caption("No party statement is that close; lower the similarity threshold in the sidebar.")
+    else:
+        st.dataframe(first[["first", "party_name", "first_when", "times", "best_score", "sentence", "doc_source"]],
+                     hide_index=True, key="who_first", column_config={
+                         **widgets.STATEMENT_COLUMNS,
+                         "first": st.column_config.CheckboxColumn("First", width="small"),
+                         "first_when": st.column_config.DateColumn("First said", format="YYYY-MM-DD"),
+                         "times": st.column_config.NumberColumn("Times"),
+                         "best_score": st.column_config.ProgressColumn("Closest", format="%.2f", min_value=0.0,
+                                                                       max_value=1.0)})

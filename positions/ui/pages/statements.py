@@ -1,0 +1,89 @@
+"""Statements: the full table with filters, evidence in its paragraph, analyst corrections, downloads."""
+import hashlib
+
+import streamlit as st
+
+from positions import analysis
+from positions.models import STANCES
+from positions.ui import resources, state, widgets
+
+EDITABLE = ("party", "topic", "stance")
+SHOWN = ["id", "when", "party", "topic", "stance", "numbers_text", "sentence", "doc_source", "corrected"]
+LIMIT = 1000
+
+filters = widgets.sidebar()
+if filters is None:
+    st.stop()
+stances = widgets.stance_filter()
+with st.sidebar:
+    text = st.text_input("Sentence contains", key=state.TEXT, bind=widgets.BIND)
+    corrected_only = st.toggle("Corrected rows only", key="corrected_only")
+    everything = st.toggle("Include sentences without a position", key="all_sentences",
+                           help="To give a party, topic and stance to a sentence the pipeline missed")
+neg = resources.negotiation(filters.negotiation)
+frame = resources.statements(filters.negotiation, positions_only=not everything)
+rows = analysis.filter_statements(frame, stances=stances, text=text, corrected_only=corrected_only,
+                                  **filters.as_kwargs())
+widgets.header("Statements", neg, filters)
+
+shown = analysis.recent_first(rows, LIMIT)
+st.caption(f"{len(rows):,} rows match" + (f"; the {LIMIT:,} most recent are shown (narrow the filters to see "
+                                           "others; downloads hold all)" if len(rows) > LIMIT else "") +
+           ". Edit party, topic or stance in the table, then save: corrections are kept across re-ingests.")
+
+# a fresh editor for every distinct table (edits are positional) and after every save
+version = st.session_state.setdefault("editor_version", 0)
+digest = hashlib.blake2b(shown["id"].to_numpy().tobytes(), digest_size=6).hexdigest()
+party_ids, topic_ids = [p.id for p in neg.parties], [t.id for t in neg.topics]
+edited = st.data_editor(
+    shown[SHOWN], key=f"editor-{version}-{digest}", hide_index=True, height=460,
+    disabled=[c for c in SHOWN if c not in EDITABLE],
+    column_config={
+        **widgets.STATEMENT_COLUMNS,
+        "id": st.column_config.NumberColumn("#", width="small"),
+        "party": st.column_config.SelectboxColumn("Party", options=party_ids, width="small"),
+        "topic": st.column_config.SelectboxColumn("Topic", options=topic_ids, width="small"),
+        "stance": st.column_config.SelectboxColumn("Stance", options=list(STANCES), width="small"),
+    })
+changes = analysis.correction_changes(shown, edited, EDITABLE)
+c1, c2 = st.columns([3, 1])
+note = c1.text_input("Note for these corrections (optional)", key="correction_note")
+if c2.button(f"Save {len(changes)} correction(s)", key="save_corrections", type="primary", disabled=not changes,
+             width="stretch"):
+    store = resources.store()
+    for position_id, field, value in changes:
+        store.add_correction(position_id, field, value, note)
+    st.session_state["editor_version"] = version + 1
+    st.toast(f"Saved {len(changes)} correction(s).")
+    st.rerun()
+
+st.subheader("Evidence")
+if len(shown):
+    ids = shown["id"].tolist()
+    picked = st.selectbox("Statement", ids, key="evidence_row",
+                          format_func=lambda i: widgets.statement_label(shown.loc[shown["id"] == i].iloc[0]))
+    row = shown.loc[shown["id"] == picked].iloc[0]
+    with st.container(border=True):
+        widgets.evidence(row)
+        st.page_link("positions/ui/pages/search.py", label="More like this, and who said it first",
+                     icon=":material/manage_search:", query_params={state.LIKE: str(int(row["sentence_id"]))})
+else:
+    st.caption("No statements match these filters.")
+
+st.subheader("Download")
+st.caption(f"All {len(rows):,} rows matching the filters, corrections applied; and the corrections themselves.")
+corrections = resources.corrections(filters.negotiation)
+name = filters.negotiation
+d1, d2, d3, d4 = st.columns(4)
+# callables: the files are built only when a button is clicked
+d1.download_button("Statements CSV", lambda: analysis.export_csv(analysis.export_rows(rows)), f"{name}-statements.csv",
+                   "text/csv", key="download_csv", icon=":material/download:", on_click="ignore")
+d2.download_button("Statements JSON", lambda: analysis.export_json(analysis.export_rows(rows)),
+                   f"{name}-statements.json", "application/json", key="download_json", icon=":material/download:",
+                   on_click="ignore")
+d3.download_button(f"Corrections CSV ({len(corrections):,})", lambda: analysis.export_csv(corrections),
+                   f"{name}-corrections.csv", "text/csv", key="download_corrections", icon=":material/download:",
+                   on_click="ignore")
+d4.download_button("Corrections JSON", lambda: analysis.export_json(corrections), f"{name}-corrections.json",
+                   "application/json", key="download_corrections_json", icon=":material/download:",
+                   on_click="ignore")

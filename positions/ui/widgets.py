@@ -1,0 +1,124 @@
+"""Shared sidebar filters and small render helpers. Every widget has a key; sidebar keys are URL-bound."""
+from __future__ import annotations
+
+import streamlit as st
+
+from positions import analysis
+from positions.config import Negotiation
+from positions.models import STANCES
+from positions.ui import resources, state
+from positions.ui.text import highlighted, md
+
+BIND = "query-params"
+PREFERRED = ("gaza-2023",)  # opened first when present
+
+
+def sidebar() -> state.Filters | None:
+    """Negotiation, date range, parties and topics; None (with a hint) when the store holds no data."""
+    names = resources.negotiations()
+    if not names:
+        st.info("No articles yet. Add some on the **Add articles** page, or run "
+                "`python -m positions ingest` on a folder.")
+        return None
+    default = next((names.index(n) for n in PREFERRED if n in names), 0)
+    with st.sidebar:
+        name = st.selectbox("Negotiation", names, index=default, key=state.NEGOTIATION, bind=BIND,
+                            on_change=state.reset_sidebar)
+        neg = resources.negotiation(name)
+        frame = resources.statements(name)
+        first, last = analysis.date_span(frame)
+        dates = st.date_input("Dates stated", value=[], min_value=first, max_value=last, key=state.DATES,
+                              bind=BIND, format="YYYY-MM-DD",
+                              help="Empty = all dates. Pick a start and an end.")
+        if first:
+            st.caption(f"Data from {first:%d %b %Y} to {last:%d %b %Y}")
+        party_names = {p.id: p.name for p in neg.parties}
+        parties = st.multiselect("Parties", list(party_names), key=state.PARTIES, bind=BIND,
+                                 format_func=lambda p: party_names.get(p, p), placeholder="All parties")
+        topic_names = {t.id: t.name for t in neg.topics}
+        topics = st.multiselect("Topics", list(topic_names), key=state.TOPICS, bind=BIND,
+                                format_func=lambda t: topic_names.get(t, t), placeholder="All topics")
+    start, end = state.date_range(dates)
+    return state.Filters(name, start, end, tuple(parties), tuple(topics))
+
+
+def stance_filter() -> list[str]:
+    return st.sidebar.multiselect("Stances", list(STANCES), key=state.STANCES, bind=BIND, placeholder="All stances")
+
+
+def header(title: str, neg: Negotiation, filters: state.Filters) -> None:
+    """Page title, the negotiation's title and the active filters (config text escaped)."""
+    st.title(title)
+    described = [md(neg.title or neg.name)]
+    if filters.start or filters.end:
+        described.append(f"{filters.start or '…'} to {filters.end or '…'}")
+    if filters.parties:
+        described.append(md(", ".join(party_label(neg, p) for p in filters.parties)))
+    if filters.topics:
+        described.append(md(", ".join(topic_label(neg, t) for t in filters.topics)))
+    st.caption(" · ".join(described))
+
+
+def party_label(neg: Negotiation, party: str) -> str:
+    return next((p.name for p in neg.parties if p.id == party), party)
+
+
+def topic_label(neg: Negotiation, topic: str) -> str:
+    return next((t.name for t in neg.topics if t.id == topic), topic)
+
+
+def party_axis(neg: Negotiation, present, chosen=()) -> list[tuple[str, str]]:
+    """(id, name) of the parties to draw, in config order: the chosen ones, else those with data."""
+    wanted = set(chosen) if chosen else set(present)
+    return [(p.id, p.name) for p in neg.parties if p.id in wanted]
+
+
+def topic_axis(neg: Negotiation, present, chosen=()) -> list[tuple[str, str]]:
+    wanted = set(chosen) if chosen else set(present)
+    return [(t.id, t.name) for t in neg.topics if t.id in wanted]
+
+
+def evidence(row) -> None:
+    """The statement in its paragraph (sentence in bold), with who, when and where: all as escaped text."""
+    text = resources.document_text(int(row["document_id"]))
+    st.markdown(highlighted(*analysis.evidence(text, int(row["start"]), int(row["end"]))))
+    facts = [
+        f"**{md(row.get('party_name') or 'no party')}** · {md(row.get('topic_name') or 'no topic')} · "
+        f"**{md(row.get('stance') or 'no stance')}**",
+        md(row["when"].date().isoformat()) if hasattr(row.get("when"), "date") else "",
+        md(row.get("numbers_text") or ""),
+        f"speaker: {md(row['speaker'])}" if row.get("speaker") else "",
+        f"relayed by: {md(row['relayed_by'])}" if row.get("relayed_by") else "",
+        "corrected by an analyst" if row.get("corrected") else "",
+    ]
+    st.caption(" · ".join(x for x in facts if x))
+    source = " — ".join(md(x) for x in (row.get("doc_source"), row.get("doc_title")) if x)
+    if source:
+        st.caption(f"Source: {source}")
+
+
+def statement_label(row) -> str:
+    """One line for a select box (plain text: option labels are not Markdown)."""
+    when = row["when"].date().isoformat() if hasattr(row.get("when"), "date") else "undated"
+    sentence = str(row["sentence"])
+    sentence = sentence if len(sentence) <= 90 else sentence[:89] + "…"
+    return f"{when} · {row.get('party_name') or '—'} · {row.get('stance') or '—'} · {sentence}"
+
+
+STATEMENT_COLUMNS = {
+    "score": st.column_config.ProgressColumn("Similarity", format="%.2f", min_value=0.0, max_value=1.0, width="small"),
+    "when": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),
+    "party_name": st.column_config.TextColumn("Party", width="small"),
+    "topic_name": st.column_config.TextColumn("Topic", width="small"),
+    "stance": st.column_config.TextColumn("Stance", width="small"),
+    "numbers_text": st.column_config.TextColumn("Numbers", width="small"),
+    "sentence": st.column_config.TextColumn("Statement", width="large"),
+    "doc_source": st.column_config.TextColumn("Source", width="small"),
+    "doc_title": st.column_config.TextColumn("Article", width="medium"),
+    "corrected": st.column_config.CheckboxColumn("Corrected", width="small"),
+}
+
+
+def statement_table(rows, columns, key: str, height: int | str = "auto") -> None:
+    """A read-only table of statement rows (cells are rendered as text, never HTML)."""
+    st.dataframe(rows[list(columns)], column_config=STATEMENT_COLUMNS, hide_index=True, key=key, height=height)
