@@ -129,8 +129,8 @@ def latest_positions(frame: pd.DataFrame, stances_only: bool = True) -> pd.DataF
 def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Changes of a party's stance (ignoring neutral reports) or of a number (same unit) on a topic,
     most recent first: 'hamas: reject -> accept on ceasefire'."""
-    columns = ["when", "party", "topic", "party_name", "topic_name", "kind", "before", "after", "before_when",
-               "sentence", "doc_title", "doc_source", "id"]
+    columns = ["when", "party", "topic", "party_name", "topic_name", "kind", "before", "after", "change",
+               "before_when", "sentence", "doc_title", "doc_source", "id"]
     rows = _chronological(frame[frame["party"].notna() & frame["topic"].notna()])
     found: list[dict] = []
     for (_, _), group in rows.groupby(["party", "topic"], sort=False):
@@ -160,6 +160,7 @@ def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
 def _shift(row, kind: str, before: str, after: str, before_when) -> dict:
     return {"when": row.when, "party": row.party, "topic": row.topic, "party_name": row.party_name,
             "topic_name": row.topic_name, "kind": kind, "before": before, "after": after,
+            "change": f"{before} → {after}",
             "before_when": before_when, "sentence": row.sentence, "doc_title": row.doc_title,
             "doc_source": row.doc_source, "id": row.id}
 
@@ -263,6 +264,7 @@ def compare_latest(frame: pd.DataFrame, parties: Sequence[str]) -> pd.DataFrame:
     latest = latest_positions(frame[frame["party"].isin(list(parties))])
     names = dict(zip(frame["party"], frame["party_name"]))
     out = pd.DataFrame({"topic_name": sorted(latest["topic_name"].dropna().unique())})
+    evidence = {}
     for party in parties:
         mine = latest[latest["party"] == party].set_index("topic_name")
         label = names.get(party, party)
@@ -271,8 +273,8 @@ def compare_latest(frame: pd.DataFrame, parties: Sequence[str]) -> pd.DataFrame:
             for r in mine.itertuples()
         ]
         out[f"{label}: position"] = out["topic_name"].map(dict(zip(mine.index, summary)))
-        out[f"{label}: evidence"] = out["topic_name"].map(mine["sentence"].to_dict())
-    return out
+        evidence[f"{label}: evidence"] = out["topic_name"].map(mine["sentence"].to_dict())
+    return out.assign(**evidence)  # positions side by side first, then the sentences behind them
 
 
 def _vectors_for(sentence_ids: Sequence[int], ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -343,15 +345,25 @@ def statement_pairs(frame: pd.DataFrame, ids: np.ndarray, matrix: np.ndarray, pa
     pol_a = a["stance"].map(POLARITY).fillna(0).to_numpy()[:, None]
     pol_b = b["stance"].map(POLARITY).fillna(0).to_numpy()[None, :]
     relation = np.where(pol_a * pol_b > 0, "agree", np.where(pol_a * pol_b < 0, "disagree", ""))
+    # a sentence given to both parties is no pair; a sentence with several topics counts once
+    relation[a["sentence_id"].to_numpy()[:, None] == b["sentence_id"].to_numpy()[None, :]] = ""
     out = []
     for name in ("agree", "disagree"):
         candidates = np.argwhere(relation == name)
         if len(candidates) == 0:
             continue
         scores = similarity[candidates[:, 0], candidates[:, 1]]
-        for index in np.argsort(-scores, kind="stable")[:k]:
+        seen: set[tuple[int, int]] = set()
+        top = min(len(scores), k * 20)  # enough to find k distinct sentence pairs
+        best = np.argpartition(-scores, top - 1)[:top]
+        for index in best[np.argsort(-scores[best], kind="stable")]:
             i, j = candidates[index]
             ra, rb = a.iloc[i], b.iloc[j]
+            if (ra["sentence_id"], rb["sentence_id"]) in seen:
+                continue
+            if len(seen) == k:
+                break
+            seen.add((ra["sentence_id"], rb["sentence_id"]))
             out.append({"relation": name, "similarity": float(scores[index]), "stance_a": ra["stance"],
                         "stance_b": rb["stance"], "sentence_a": ra["sentence"], "sentence_b": rb["sentence"],
                         "when_a": ra["when"], "when_b": rb["when"], "source_a": ra["doc_source"],

@@ -108,7 +108,7 @@ def stance_matrix(latest: pd.DataFrame, parties: Sequence[tuple[str, str]], topi
                 continue
             z_row.append(codes.get(row.stance))
             label = wrap(row.numbers_text, 22, 60)
-            text_row.append("<br>".join(x for x in (label, _date(row.when)) if x))
+            text_row.append("<br>".join(x for x in (f"<b>{esc(row.stance or '')}</b>", label, _date(row.when)) if x))
             hover_row.append(_statement_hover(row, [f"{int(row.statements)} statement(s) on this topic"]))
         z.append(z_row), text.append(text_row), hover.append(hover_row)
     n = len(STANCE_ORDER)
@@ -119,12 +119,22 @@ def stance_matrix(latest: pd.DataFrame, parties: Sequence[tuple[str, str]], topi
         z=z, x=[esc(name) for _, name in topics], y=[esc(name) for _, name in parties], text=text,
         texttemplate="%{text}", textfont=dict(size=11, color="white"), hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>", colorscale=scale, zmin=-0.5, zmax=n - 0.5, xgap=3, ygap=3,
-        colorbar=dict(title=dict(text="Stance"), tickvals=list(range(n)), ticktext=list(STANCE_ORDER),
-                      thickness=14, len=0.9),
+        showscale=False,
     ))
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False, tickangle=0)
-    return _layout(fig, title, max(260, 70 + 58 * len(parties)), margin=dict(l=10, r=10, t=100, b=10))
+    _stance_legend(fig, latest["stance"])
+    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False)
+    fig.update_xaxes(side="top", showgrid=False, tickangle=0, zeroline=False)
+    return _layout(fig, title, max(280, 110 + 64 * len(parties)), margin=dict(l=10, r=10, t=90, b=10),
+                   legend=dict(orientation="h", y=-0.02, yanchor="top", x=0, title_text="Stance "))
+
+
+def _stance_legend(fig: go.Figure, stances: pd.Series) -> None:
+    """Legend entries (square swatches) for the stances present, in the shared stance order."""
+    present = set(stances.dropna())
+    for stance in STANCE_ORDER:
+        if stance in present:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=stance, hoverinfo="skip",
+                                     marker=dict(symbol="square", size=13, color=STANCE_COLORS[stance])))
 
 
 def gap_chart(gaps: pd.DataFrame, title: str = "Gap per topic") -> go.Figure:
@@ -145,13 +155,14 @@ def gap_chart(gaps: pd.DataFrame, title: str = "Gap per topic") -> go.Figure:
         fig.add_trace(go.Bar(
             x=rows["gap"], y=[esc(t) for t in rows["topic_name"]], orientation="h", name=status,
             marker_color=color, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+            text=[esc(status)] * len(rows), textposition="outside", cliponaxis=False,
+            textfont=dict(size=11, color="#52606d"),
         ))
-    fig.update_xaxes(range=[0, 1.02], title="gap (0 = parties meet, 1 = one for, one against)",
+    fig.update_xaxes(range=[0, 1.25], tickvals=[0, 0.5, 1], ticktext=["meet", "0.5", "opposed"],
                      gridcolor="#eeeeee")
     fig.update_yaxes(autorange="reversed", categoryorder="array",
                      categoryarray=[esc(t) for t in gaps["topic_name"]])
-    return _layout(fig, title, max(220, 80 + 34 * len(gaps)), barmode="overlay",
-                   legend=dict(orientation="h", y=-0.25, title_text=""))
+    return _layout(fig, title, max(220, 90 + 34 * len(gaps)), barmode="overlay", showlegend=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,24 +189,32 @@ def swimlanes(points: pd.DataFrame, parties: Sequence[tuple[str, str]], events: 
         rows = points[points["stance"] == stance] if stance else points[~points["stance"].isin(STANCE_ORDER)]
         if rows.empty:
             continue
+        neutral = stance in (None, "report")  # neutral reports recede behind the stances taken
+        color = STANCE_COLORS.get(stance, UNKNOWN_COLOR)
         fig.add_trace(go.Scatter(
             x=rows["when"], y=[lanes[p] + _jitter(i) for p, i in zip(rows["party"], rows["id"])], mode="markers",
-            name=stance or "no stance", legendgroup="stance", legendgrouptitle_text="Stance",
-            marker=dict(color=STANCE_COLORS.get(stance, UNKNOWN_COLOR), size=11, opacity=0.9,
+            name=stance or "no stance", legendgroup=stance or "none", showlegend=False,
+            marker=dict(color=color, size=8 if neutral else 11, opacity=0.55 if neutral else 0.9,
                         symbol=[symbols[t] for t in rows["topic_name"]], line=dict(width=0.6, color="white")),
             hovertext=[_statement_hover(r) for r in rows.itertuples(index=False)],
             hovertemplate="%{hovertext}<extra></extra>", customdata=rows[["id"]].to_numpy(),
         ))
-    if len(topics) > 1:  # a legend entry per topic symbol
+        # the legend entry: a plain swatch (the points themselves carry topic symbols)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=stance or "no stance",
+                                 legendgroup=stance or "none", hoverinfo="skip",
+                                 marker=dict(symbol="square", size=12, color=color)))
+    if len(topics) > 1:  # a second legend: one entry per topic symbol
         for topic in topics:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(topic), legendgroup="topic",
-                                     legendgrouptitle_text="Topic", marker=dict(symbol=symbols[topic],
-                                     color="#6b7280", size=10), hoverinfo="skip"))
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(topic), legend="legend2",
+                                     marker=dict(symbol=symbols[topic], color="#6b7280", size=10),
+                                     hoverinfo="skip"))
     _add_events(fig, events, y=len(parties) - 0.45)
     fig.update_yaxes(tickvals=list(lanes.values()), ticktext=[esc(name) for _, name in parties],
                      range=[len(parties) - 0.4, -0.6], gridcolor="#eeeeee", zeroline=False)
-    fig.update_xaxes(gridcolor="#f3f3f3", title="date stated")
-    return _layout(fig, title, max(300, 110 + 62 * len(parties)), legend=dict(groupclick="toggleitem"))
+    fig.update_xaxes(gridcolor="#f3f3f3")
+    legend = dict(orientation="h", y=-0.12, yanchor="top", x=0)
+    return _layout(fig, title, max(360, 200 + 62 * len(parties)), legend={**legend, "title_text": "Stance "},
+                   legend2={**legend, "y": -0.24, "title_text": "Topic "})
 
 
 def _add_events(fig: go.Figure, events: Sequence, y: float) -> None:
@@ -209,7 +228,7 @@ def _add_events(fig: go.Figure, events: Sequence, y: float) -> None:
         x=[pd.Timestamp(e.date) for e in events], y=[y] * len(events), mode="markers", name="key events",
         marker=dict(symbol="triangle-down", size=10, color="#52606d"),
         hovertext=[f"<b>{esc(e.date.isoformat())}</b><br>{wrap(e.label, 60)}" for e in events],
-        hovertemplate="%{hovertext}<extra></extra>", legendgroup="events", legendgrouptitle_text="Events",
+        hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
     ))
 
 
@@ -235,7 +254,7 @@ def numbers_steps(numbers: pd.DataFrame, parties: Sequence[tuple[str, str]], eve
                 hovertemplate="%{hovertext}<extra></extra>", customdata=rows[["id"]].to_numpy(),
             ), row=row_index, col=1)
             shown.add(party)
-        fig.update_yaxes(title_text=esc(unit), rangemode="tozero", gridcolor="#eeeeee", row=row_index, col=1)
+        fig.update_yaxes(rangemode="tozero", gridcolor="#eeeeee", row=row_index, col=1)
     for event in events:
         fig.add_vline(x=pd.Timestamp(event.date).timestamp() * 1000, line=dict(color="#9aa5b1", width=1, dash="dot"))
     fig.update_xaxes(gridcolor="#f3f3f3")

@@ -99,7 +99,7 @@ def cmd_ingest(args) -> int:
     report = ingest(args.paths, store, analyser, default_date=args.date, progress=progress)
     bar.close()
     for label, reason in report.failed:
-        print(f"{label}: {reason}", file=sys.stderr)
+        print(reason if reason.startswith(label) else f"{label}: {reason}", file=sys.stderr)
     print(f"added {report.added} documents ({report.sentences} sentences), {report.skipped} already stored, "
           f"{len(report.failed)} failed -> {store.path}", file=sys.stderr)
     return EXIT_INPUT_FAILED if report.failed else EXIT_OK

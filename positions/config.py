@@ -34,11 +34,11 @@ class SentenceSettings:
 
 @dataclass(frozen=True)
 class TopicSettings:
-    similarity_threshold: float = setting(0.35, "Cosine similarity to a topic prototype that assigns the topic.")
-    keyword_bonus: float = setting(0.25, "Added to the similarity when a topic keyword occurs in the sentence.")
+    similarity_threshold: float = setting(0.5, "Cosine similarity to a topic prototype that assigns the topic.")
+    keyword_bonus: float = setting(0.3, "Added to the similarity when a topic keyword occurs in the sentence.")
     context_weight: float = setting(0.25, "Weight of the neighbouring sentences in the sentence's topic vector.")
-    max_topics_per_sentence: int = setting(2, "At most this many topics per sentence.")
-    second_topic_margin: float = setting(0.08, "A second topic must score within this margin of the first.")
+    max_topics_per_sentence: int = setting(3, "At most this many topics per sentence.")
+    second_topic_margin: float = setting(0.2, "A second topic must score within this margin of the first.")
 
 
 @dataclass(frozen=True)

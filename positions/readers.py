@@ -87,9 +87,9 @@ def iter_bytes(name: str, raw: bytes, settings: ReaderSettings, default_date: dt
                today: dt.date | None = None) -> Iterator[Result]:
     """Results of a file's content; the format comes from the extension of `name`."""
     suffix = Path(name).suffix.lower()
-    if suffix in (".csv", ".jsonl", ".ndjson"):
+    if suffix in TABLE_SUFFIXES:
         try:
-            text, _ = decode_bytes(raw, settings)
+            text, warnings = decode_bytes(raw, settings)
         except InputError as exc:
             yield name, _error(name, exc)
             return
@@ -98,7 +98,8 @@ def iter_bytes(name: str, raw: bytes, settings: ReaderSettings, default_date: dt
             if isinstance(row, InputError):
                 yield label, row
             else:
-                yield _labelled(label, lambda: document_from_row(row, label, settings, default_date, today))
+                read = lambda: document_from_row(row, label, settings, default_date, today, warnings)  # noqa: E731
+                yield _labelled(label, read)
         return
     reader = read_html_document if suffix in HTML_SUFFIXES else read_text_document
     yield _labelled(name, lambda: reader(raw, name, settings, default_date, today))
@@ -201,11 +202,13 @@ def _decode_8bit(raw: bytes) -> tuple[str, tuple[str, ...]]:
     escaped = raw.decode("utf-8", errors="surrogateescape")
     invalid = sum(1 for ch in escaped if "\udc80" <= ch <= "\udcff")
     valid_multibyte = any(ord(ch) > 0x7F and not "\udc80" <= ch <= "\udcff" for ch in escaped)
-    # UTF-8 text with a few damaged bytes: keep it as UTF-8, say so
-    if valid_multibyte and invalid < max(1, len(raw) // 100):
+    # valid multi-byte sequences (which Windows-1252 text almost never forms) mean damaged UTF-8: keep it, say so.
+    # A byte-ratio rule (< 1% invalid) would instead garble Windows-1252 text, whose few curly quotes and accents
+    # are also under 1% of its bytes.
+    if valid_multibyte:
         text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
         return text, (f"{invalid} invalid UTF-8 bytes replaced",)
-    # no valid multi-byte sequence (or a lot of damage): an old single-byte encoding
+    # no valid multi-byte sequence: an old single-byte encoding
     try:
         return raw.decode("cp1252"), ("decoded as Windows-1252 (not UTF-8)",)
     except UnicodeDecodeError:
@@ -246,10 +249,11 @@ def parse_date(value: object, settings: ReaderSettings, today: dt.date | None = 
 # ----------------------------------------------------------------------------------------------
 # Text normalisation
 # ----------------------------------------------------------------------------------------------
-_HEADING = re.compile(r"#{1,6}\s+(.*?)(?:\s+#+)?")
+_HEADING = re.compile(r"#{1,6}\s+")
 _RULE = re.compile(r"(?:[-=*_]\s*){3,}")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+# character classes exclude the opening bracket, so a line of a million '[' is still one linear scan
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*(?:\s+\"[^\"]*\")?\)")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MD_PREFIX = re.compile(r"(?:>\s?)+|[-*+]\s+")
 
@@ -260,6 +264,18 @@ def _markdown_inline(line: str) -> str:
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
     return _MD_BOLD.sub(lambda m: m.group(1) or m.group(2), line).strip()
+
+
+def _heading_text(line: str) -> str | None:
+    """'X' for a Markdown heading line '## X' or '## X ##'; None for other lines."""
+    marker = _HEADING.match(line)
+    if marker is None:
+        return None
+    text = line[marker.end():]
+    closed = text.rstrip("#")
+    if closed != text and (not closed or closed[-1].isspace()):  # closing hashes, not 'C#'
+        text = closed
+    return text.strip()
 
 
 def _one_line(text: str) -> str:
@@ -285,13 +301,13 @@ def normalise_paragraphs(text: str, markdown: bool = False) -> tuple[list[str], 
         if not line or _RULE.fullmatch(line):
             flush()
             continue
-        heading = _HEADING.fullmatch(line)
-        if heading:
+        heading = _heading_text(line)
+        if heading is not None:
             flush()
-            if heading.group(1).strip() and not is_boilerplate(heading.group(1)):
+            if heading and not is_boilerplate(heading):
                 if not paragraphs and first_heading is None:
-                    first_heading = heading.group(1).strip()
-                paragraphs.append(heading.group(1).strip())
+                    first_heading = heading
+                paragraphs.append(heading)
             continue
         if not is_boilerplate(line):
             current.append(line)
@@ -439,7 +455,7 @@ def iter_jsonl_rows(text: str, name: str) -> Iterator[tuple[str, dict | InputErr
 
 
 def document_from_row(row: dict, label: str, settings: ReaderSettings, default_date: dt.date | None = None,
-                      today: dt.date | None = None) -> Document:
+                      today: dt.date | None = None, warnings: tuple[str, ...] = ()) -> Document:
     """A Document from a CSV row or JSONL object with keys text (required), date, title, source."""
     if "text" not in row:
         raise InputError(f"no 'text' key; keys found: {', '.join(map(str, row)) or '(none)'}; "
@@ -456,7 +472,7 @@ def document_from_row(row: dict, label: str, settings: ReaderSettings, default_d
     if not text.strip():
         raise InputError("empty text")
     published = parse_date(fields["date"], settings, today) or default_date
-    return build_document(text, fields["title"], published, fields["source"], label, settings)
+    return build_document(text, fields["title"], published, fields["source"], label, settings, warnings)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -500,6 +516,7 @@ def fetch_url(url: str, settings: ReaderSettings) -> tuple[bytes, str | None]:
                     raise InputError(f"timed out after {timeout:g} s")
             return b"".join(chunks), response.headers.get_content_charset()
     except urllib.error.HTTPError as exc:
+        exc.close()
         raise InputError(f"HTTP error {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):

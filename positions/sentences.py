@@ -14,7 +14,7 @@ from .models import Sentence
 # ----------------------------------------------------------------------------------------------
 # Boilerplate: page furniture that is never a statement
 # ----------------------------------------------------------------------------------------------
-_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|van|von|al|bin|da|del|la|le))*"
+_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|(?:de|van|von|al|el|bin|da|del|la|le)(?:-[A-Z][\w'’.\-]*)?))*"
 _BOILERPLATE = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -22,7 +22,8 @@ _BOILERPLATE = [
         r"advertisements?",
         r"skip to (?:main )?content",
         r"share (?:this|full) (?:article|story)",
-        r"(?:share|save|print|comments?|related|related (?:articles|stories|coverage)|most read|listen to this article)",
+        r"(?:share|save|print|comments?|related|related (?:articles|stories|coverage)|most read)",
+        r"listen to this article",
         r"supported by",
         r"read more\b.*",
         r"also read\s*:.*",
@@ -58,7 +59,9 @@ def is_boilerplate(line: str) -> bool:
 
 # A photo credit that ends a caption sentence: "... adopted. Credit…Angela Weiss/AFP — Getty Images".
 _CREDIT = re.compile(
-    r"(?:\bCredits?\s*(?:…|\.\.\.|:)|\b(?:Photo(?:graph)?|Image)s?\s*:|\(\s*(?:Photo|Image|Photograph)s?\s+(?:by|credit)\b)"
+    r"\bCredits?\s*(?:…|\.\.\.|:)"
+    r"|\b(?:Photo(?:graph)?|Image)s?\s*:"
+    r"|\(\s*(?:Photo|Image|Photograph)s?\s+(?:by|credit)\b"
 )
 
 
@@ -83,7 +86,9 @@ _ABBREVIATIONS = frozenset(
 )
 _ACRONYM = re.compile(r"(?:[A-Za-z]\.){2,}")  # U.S. U.N. C.I.A. F.B.I. D.C. a.m.
 _INITIAL = re.compile(r"[A-Z]\.")  # William J. Burns
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")  # end punctuation, closing quotes/brackets, then a space
+# end punctuation, closing quotes/brackets, then a space; starts only at the start of a punctuation run and never
+# backtracks (possessive), so a run of a million dots is one linear scan
+_CANDIDATE = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
 _SPACE = re.compile(r"\s+")
 _OPENERS = "\"'“‘([«"
 _FINAL = frozenset(".!?:;,…—–-")

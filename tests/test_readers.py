@@ -161,6 +161,16 @@ def test_utf16_with_bom(tmp_path):
     assert read_one(path).text == "Caf\u00e9 talks resumed."
 
 
+def test_short_utf8_with_one_bad_byte_stays_utf8(tmp_path):
+    doc = read_one(write(tmp_path, "a.txt", "Caf\u00e9 \xff.".encode("utf-8").replace(b"\xc3\xbf", b"\xff")))
+    assert doc.text == "Caf\u00e9 \ufffd." and doc.warnings == ("1 invalid UTF-8 bytes replaced",)
+
+
+def test_csv_rows_carry_decoding_warnings(tmp_path):
+    [(_, doc)] = read([write(tmp_path, "t.csv", "text\nCaf\u00e9 talks.\n".encode("cp1252"))])
+    assert doc.text == "Caf\u00e9 talks." and doc.warnings == ("decoded as Windows-1252 (not UTF-8)",)
+
+
 def test_cp1252(tmp_path):
     path = write(tmp_path, "a.txt", "He called it \u201cunacceptable\u201d at the caf\u00e9.".encode("cp1252"))
     doc = read_one(path)
@@ -347,6 +357,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (http.server API)
         if self.path == "/slow":
             time.sleep(1.0)
+        if self.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/a.html")
+            self.end_headers()
+            return
         routes = {
             "/article": (200, "text/html; charset=utf-8", ARTICLE_HTML.encode()),
             "/slow": (200, "text/html", ARTICLE_HTML.encode()),
@@ -413,6 +428,10 @@ def test_url_timeout(server):
 def test_url_too_large(server):
     error = fetch(f"{server}/article", ReaderSettings(max_url_bytes=100))
     assert str(error).endswith("page larger than max_url_bytes=100")
+
+
+def test_redirect_to_other_scheme_refused(server):
+    assert str(fetch(f"{server}/redirect")).endswith("redirected to a non-http URL 'ftp://127.0.0.1/a.html'")
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a.html"])

@@ -1,6 +1,7 @@
 """Shared sidebar filters and small render helpers. Every widget has a key; sidebar keys are URL-bound."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from positions import analysis
@@ -13,8 +14,9 @@ BIND = "query-params"
 PREFERRED = ("gaza-2023",)  # opened first when present
 
 
-def sidebar() -> state.Filters | None:
-    """Negotiation, date range, parties and topics; None (with a hint) when the store holds no data."""
+def sidebar(full: bool = True) -> state.Filters | None:
+    """Negotiation, date range, parties and topics (only the negotiation unless `full`); None (with a
+    hint) when the store holds no data."""
     names = resources.negotiations()
     if not names:
         st.info("No articles yet. Add some on the **Add articles** page, or run "
@@ -24,6 +26,8 @@ def sidebar() -> state.Filters | None:
     with st.sidebar:
         name = st.selectbox("Negotiation", names, index=default, key=state.NEGOTIATION, bind=BIND,
                             on_change=state.reset_sidebar)
+        if not full:
+            return state.Filters(name)
         neg = resources.negotiation(name)
         frame = resources.statements(name)
         first, last = analysis.date_span(frame)
@@ -82,27 +86,37 @@ def evidence(row) -> None:
     """The statement in its paragraph (sentence in bold), with who, when and where: all as escaped text."""
     text = resources.document_text(int(row["document_id"]))
     st.markdown(highlighted(*analysis.evidence(text, int(row["start"]), int(row["end"]))))
+    get = lambda name: _value(row.get(name))  # noqa: E731
     facts = [
-        f"**{md(row.get('party_name') or 'no party')}** · {md(row.get('topic_name') or 'no topic')} · "
-        f"**{md(row.get('stance') or 'no stance')}**",
-        md(row["when"].date().isoformat()) if hasattr(row.get("when"), "date") else "",
-        md(row.get("numbers_text") or ""),
-        f"speaker: {md(row['speaker'])}" if row.get("speaker") else "",
-        f"relayed by: {md(row['relayed_by'])}" if row.get("relayed_by") else "",
-        "corrected by an analyst" if row.get("corrected") else "",
+        f"**{md(get('party_name') or 'no party')}** · {md(get('topic_name') or 'no topic')} · "
+        f"**{md(get('stance') or 'no stance')}**",
+        md(get("when").date().isoformat()) if get("when") is not None else "undated",
+        md(get("numbers_text")),
+        f"speaker: {md(get('speaker'))}" if get("speaker") else "",
+        f"relayed by: {md(get('relayed_by'))}" if get("relayed_by") else "",
+        "**corrected by an analyst**" if get("corrected") else "",
     ]
     st.caption(" · ".join(x for x in facts if x))
-    source = " — ".join(md(x) for x in (row.get("doc_source"), row.get("doc_title")) if x)
+    source = " — ".join(md(x) for x in (get("doc_source"), get("doc_title")) if x)
     if source:
         st.caption(f"Source: {source}")
 
 
+def _value(value):
+    """None for missing values (None, NaN, NaT), else the value."""
+    try:
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):  # lists and other non-scalars
+        return value
+
+
 def statement_label(row) -> str:
     """One line for a select box (plain text: option labels are not Markdown)."""
-    when = row["when"].date().isoformat() if hasattr(row.get("when"), "date") else "undated"
+    when = _value(row.get("when"))
     sentence = str(row["sentence"])
     sentence = sentence if len(sentence) <= 90 else sentence[:89] + "…"
-    return f"{when} · {row.get('party_name') or '—'} · {row.get('stance') or '—'} · {sentence}"
+    return (f"{when.date().isoformat() if when is not None else 'undated'} · {_value(row.get('party_name')) or '—'}"
+            f" · {_value(row.get('stance')) or '—'} · {sentence}")
 
 
 STATEMENT_COLUMNS = {
@@ -122,3 +136,15 @@ STATEMENT_COLUMNS = {
 def statement_table(rows, columns, key: str, height: int | str = "auto") -> None:
     """A read-only table of statement rows (cells are rendered as text, never HTML)."""
     st.dataframe(rows[list(columns)], column_config=STATEMENT_COLUMNS, hide_index=True, key=key, height=height)
+
+
+def who_first_table(first, key: str) -> None:
+    """Per party: when it first said it (earliest first), how often, and its closest statement."""
+    st.dataframe(first[["first", "party_name", "first_when", "times", "best_score", "sentence", "doc_source"]],
+                 hide_index=True, key=key, column_config={
+                     **STATEMENT_COLUMNS,
+                     "first": st.column_config.CheckboxColumn("First", width="small"),
+                     "first_when": st.column_config.DateColumn("First said", format="YYYY-MM-DD"),
+                     "times": st.column_config.NumberColumn("Times", width="small"),
+                     "best_score": st.column_config.ProgressColumn("Closest", format="%.2f", min_value=0.0,
+                                                                   max_value=1.0, width="small")})

@@ -9,7 +9,7 @@ from positions.errors import PositionsError
 from positions.ui import resources, widgets
 from positions.ui.text import md
 
-filters = widgets.sidebar()
+filters = widgets.sidebar(full=False)
 names = [filters.negotiation] if filters else resources.store().negotiation_names()
 st.title("Add articles")
 if not names:
@@ -44,7 +44,8 @@ def run(label: str, work) -> None:
 tab_upload, tab_paste, tab_url = st.tabs(["Upload files", "Paste text", "From a URL"])
 with tab_upload, st.form("upload_form", clear_on_submit=True):
     files = st.file_uploader("Articles (.md, .txt, .html, .csv with a text column, .jsonl)", accept_multiple_files=True,
-                             key="upload_files", type=["md", "markdown", "txt", "html", "htm", "csv", "jsonl", "ndjson"])
+                             key="upload_files", max_upload_size=max(1, ReaderSettings().max_document_bytes // 1_000_000),
+                             type=["md", "markdown", "txt", "html", "htm", "csv", "jsonl", "ndjson"])
     upload_date = st.date_input("Date for files without one", value=None, key="upload_date", format="YYYY-MM-DD")
     if st.form_submit_button("Analyse files", type="primary"):
         from positions.pipeline import ingest_documents

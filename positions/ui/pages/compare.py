@@ -26,7 +26,7 @@ if len(parties) < 2:
 st.subheader("Latest positions side by side")
 table = analysis.compare_latest(rows, parties)
 st.dataframe(table, hide_index=True, key="compare_table",
-             column_config={"topic_name": st.column_config.TextColumn("Topic", width="small")})
+             column_config={"topic_name": st.column_config.TextColumn("Topic", width="medium")})
 
 topic_names = {t.id: t.name for t in neg.topics}
 options = [None, *(filters.topics or topic_names)]
@@ -53,10 +53,9 @@ config = {"similarity": st.column_config.ProgressColumn("Similarity", format="%.
           "sentence_b": st.column_config.TextColumn(names.get(pair[1], pair[1]) + ": said", width="large"),
           "when_a": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
           "when_b": st.column_config.DateColumn("date", format="YYYY-MM-DD")}
-agree_col, disagree_col = st.columns(2)
-for column, relation, title in ((agree_col, "agree", "Most agreeing"), (disagree_col, "disagree", "Most disagreeing")):
-    with column:
-        st.markdown(f"**{title}**")
+tabs = st.tabs(["Most agreeing", "Most disagreeing"])
+for tab, relation in zip(tabs, ("agree", "disagree")):
+    with tab:
         subset = found[found["relation"] == relation]
         if subset.empty:
             st.caption("No such pairs for this choice.")

@@ -17,10 +17,12 @@ cols[0].metric("Documents", f"{figures['documents']:,}", border=True)
 cols[1].metric("Sentences", f"{figures['sentences']:,}", border=True)
 cols[2].metric("Positions", f"{figures['positions']:,}", border=True,
                help="Statements of a party on a topic, within the filters")
-cols[3].metric("Parties · topics", f"{figures['parties']} · {figures['topics']}", border=True)
-cols[4].metric("Date span", f"{figures['first']:%d %b %Y}" if figures["first"] else "—", border=True,
-               delta=f"to {figures['last']:%d %b %Y}" if figures["last"] else None, delta_color="off", delta_arrow="off")
-cols[5].metric("Corrected by analysts", f"{figures['corrected']:,}", border=True)
+cols[3].metric("Parties", figures["parties"], border=True)
+cols[4].metric("Topics", figures["topics"], border=True)
+cols[5].metric("Days covered", f"{(figures['last'] - figures['first']).days + 1:,}" if figures["first"] else "—",
+               border=True, help="From the first to the last dated statement within the filters")
+if figures["first"]:
+    st.caption(f"Statements dated {figures['first']:%d %b %Y} to {figures['last']:%d %b %Y}.")
 
 latest = analysis.latest_positions(rows)
 parties = widgets.party_axis(neg, latest["party"], filters.parties)
@@ -30,34 +32,37 @@ st.plotly_chart(charts.stance_matrix(latest, parties, topics), key="matrix",
 st.caption("Colour: the latest stance of each party on each topic; text: its latest number and date. "
            "Hover a cell for the sentence and its source.")
 
-left, right = st.columns([3, 2])
+st.subheader("Shifts", help="The most recent changes of a party's stance or numbers on a topic")
+moves = analysis.shifts(rows, limit=200)
+st.dataframe(
+    moves[["when", "party_name", "topic_name", "kind", "change", "sentence", "doc_source"]],
+    column_config={**widgets.STATEMENT_COLUMNS, "kind": st.column_config.TextColumn("Shift", width="small"),
+                   "party_name": st.column_config.TextColumn("Party", width="medium"),
+                   "topic_name": st.column_config.TextColumn("Topic", width="medium"),
+                   "change": st.column_config.TextColumn("From → to", width="medium")},
+    hide_index=True, key="shifts", height=320)
+
+st.subheader("Gaps", help="Per topic: latest stances for and against, and the spread of the numbers")
+principals = [p.id for p in neg.parties if p.role == "principal"]
+gap_parties = filters.parties or (principals if len(principals) >= 2 else None)
+gaps = analysis.gaps(rows, gap_parties)
+left, right = st.columns([2, 3])
 with left:
-    st.subheader("Shifts", help="The most recent changes of a party's stance or numbers on a topic")
-    moves = analysis.shifts(rows, limit=200)
-    moves = moves.assign(change=moves["before"].astype(str) + " → " + moves["after"].astype(str))
-    st.dataframe(
-        moves[["when", "party_name", "topic_name", "kind", "change", "sentence", "doc_source"]],
-        column_config={**widgets.STATEMENT_COLUMNS, "kind": st.column_config.TextColumn("Shift", width="small"),
-                       "change": st.column_config.TextColumn("From → to", width="medium")},
-        hide_index=True, key="shifts", height=420)
+    st.plotly_chart(charts.gap_chart(gaps, "How far apart, per topic"), key="gap_chart", config={"displaylogo": False})
 with right:
-    st.subheader("Gaps", help="Per topic: latest stances for and against, and the spread of the numbers")
-    principals = [p.id for p in neg.parties if p.role == "principal"]
-    gap_parties = filters.parties or (principals if len(principals) >= 2 else None)
-    gaps = analysis.gaps(rows, gap_parties)
-    st.plotly_chart(charts.gap_chart(gaps, "Where the principal parties stand apart"), key="gap_chart",
-                    config={"displaylogo": False})
     st.dataframe(
         gaps[["topic_name", "status", "for", "against", "numbers"]],
         column_config={"topic_name": "Topic", "status": "Status", "for": "For", "against": "Against",
                        "numbers": "Numbers (low–high)"},
         hide_index=True, key="gaps")
+    st.caption("Latest stance of each " + ("chosen" if filters.parties else "principal") + " party: demand, "
+               "propose, accept and support count as for the topic's proposal; reject and oppose as against.")
 
 with st.container(border=True):
     st.subheader("Quality", help="How far the extraction can be trusted: measured on a labelled set")
     report = resources.eval_report(filters.negotiation)
     counts = resources.counts(filters.negotiation)
-    q_left, q_right = st.columns([3, 1])
+    q_left, q_mid, q_right = st.columns([4, 1, 1])
     with q_left:
         if report:
             st.dataframe(analysis.quality_table(report), hide_index=True, key="quality",
@@ -67,7 +72,7 @@ with st.container(border=True):
         else:
             st.caption("No evaluation for this negotiation yet (data/eval/<negotiation>/latest.json, written by "
                        "`python -m positions eval`).")
-    with q_right:
-        st.metric("Analyst corrections", f"{counts['corrections']:,}", border=True,
-                  help="Corrections saved on the Statements page; they survive re-ingest and re-analysis")
-        st.metric("Rows corrected", f"{figures['corrected']:,}", border=True)
+    q_mid.metric("Analyst corrections", f"{counts['corrections']:,}", border=True,
+                 help="Corrections saved on the Statements page; they survive re-ingest and re-analysis")
+    q_right.metric("Rows corrected", f"{figures['corrected']:,}", border=True,
+                   help="Position rows (within the filters) that carry an analyst's correction")

@@ -20,7 +20,7 @@ c1, c2 = st.columns([5, 1])
 query = c1.text_input("Search statements", key=state.QUERY, bind=widgets.BIND, icon=":material/search:",
                       placeholder="e.g. release of hostages in exchange for prisoners")
 k = c2.selectbox("Results", [10, 25, 50, 100], key=state.RESULTS, bind=widgets.BIND)
-min_score = st.sidebar.slider("Same statement if similarity ≥", 0.0, 1.0, 0.6, 0.05, key="min_score",
+min_score = st.sidebar.slider("Same statement if similarity ≥", 0.0, 1.0, 0.55, 0.05, key="min_score",
                               help="For 'who else said this': how close a statement must be to count as the same")
 search = resources.search()
 columns = ["score", "when", "party_name", "topic_name", "stance", "numbers_text", "sentence", "doc_source"]
@@ -36,8 +36,9 @@ if query.strip():
         first = analysis.who_said_first(hits, min_score)
         if len(first):
             lead = first.iloc[0]
-            st.markdown(f"**First said by {md(lead['party_name'])}** on {lead['first_when']:%d %b %Y} "
-                        f"(of the results with similarity ≥ {min_score:.2f}).")
+            st.markdown(f"**First said by {md(lead['party_name'])}** on {lead['first_when']:%d %b %Y}, "
+                        f"of the parties whose statements match with similarity ≥ {min_score:.2f}:")
+            widgets.who_first_table(first, key="who_first_query")
 else:
     st.caption("Type a sentence or a few words; results are ranked by meaning, not by exact words.")
 
@@ -68,11 +69,4 @@ if picked is not None:
     if first.empty:
         st.caption("No party statement is that close; lower the similarity threshold in the sidebar.")
     else:
-        st.dataframe(first[["first", "party_name", "first_when", "times", "best_score", "sentence", "doc_source"]],
-                     hide_index=True, key="who_first", column_config={
-                         **widgets.STATEMENT_COLUMNS,
-                         "first": st.column_config.CheckboxColumn("First", width="small"),
-                         "first_when": st.column_config.DateColumn("First said", format="YYYY-MM-DD"),
-                         "times": st.column_config.NumberColumn("Times"),
-                         "best_score": st.column_config.ProgressColumn("Closest", format="%.2f", min_value=0.0,
-                                                                       max_value=1.0)})
+        widgets.who_first_table(first, key="who_first")

@@ -3,6 +3,7 @@ import streamlit as st
 
 from positions import analysis, charts
 from positions.ui import resources, widgets
+from positions.ui.text import md
 
 filters = widgets.sidebar()
 if filters is None:
@@ -21,6 +22,8 @@ chosen = st.plotly_chart(charts.swimlanes(points, parties, events), key="swimlan
                          selection_mode="points", config={"displaylogo": False})
 st.caption("One lane per party; colour = stance, symbol = topic. Hover a point for the sentence; "
            "click one to read it in its paragraph.")
+if events:
+    st.caption("Key events (dotted lines): " + " · ".join(f"{e.date:%d %b %Y} {md(e.label)}" for e in events))
 
 selected = [p["customdata"][0] for p in (chosen.selection.points if chosen else []) if p.get("customdata")]
 for position_id in selected[:3]:
