@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .config import Settings, default_db_path, iter_settings, load_negotiation
+from .config import ReaderSettings, Settings, default_db_path, iter_settings, load_negotiation, with_overrides
 from .errors import ConfigError, PositionsError, StoreError
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -21,9 +21,26 @@ STATEMENT_FIELDS = ("id", "sentence", "party", "topic", "stance", "numbers", "da
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        when = dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    earliest = ReaderSettings().earliest_year
+    if when > dt.date.today() + dt.timedelta(days=1) or when.year < earliest:
+        raise argparse.ArgumentTypeError(f"{value} is in the future or before {earliest}")
+    return when
+
+
+def _override(value: str) -> tuple[str, str]:
+    name, sep, setting_value = value.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=VALUE (e.g. reader.url_timeout_seconds=5)")
+    return name.strip(), setting_value.strip()
+
+
+def _add_settings_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--set", type=_override, action="append", default=[], dest="overrides", metavar="NAME=VALUE",
+                        help="change a setting for this run, e.g. --set reader.url_timeout_seconds=5 "
+                             "(names: python -m positions settings)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--negotiation", required=True, metavar="DIR", help="folder with parties.yaml, topics.yaml")
     ingest.add_argument("--db", metavar="FILE", help=db_help)
     ingest.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="publication date of inputs that carry none")
+    _add_settings_option(ingest)
 
     statements = sub.add_parser("statements", help="print stored position rows")
     statements.add_argument("--db", metavar="FILE", help=db_help)
@@ -54,10 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--stance")
     search.add_argument("--negotiation", metavar="NAME")
     search.add_argument("--format", choices=("text", "jsonl"), default="text")
+    _add_settings_option(search)
 
     reanalyse = sub.add_parser("reanalyse", help="re-run the analysis of stored documents with a (changed) config")
     reanalyse.add_argument("--negotiation", required=True, metavar="DIR")
     reanalyse.add_argument("--db", metavar="FILE", help=db_help)
+    _add_settings_option(reanalyse)
 
     evaluate = sub.add_parser("eval", help="measure extraction against labelled sentences")
     evaluate.add_argument("labels", nargs="+", metavar="LABELS.jsonl")
@@ -77,6 +97,27 @@ def _open_store(path: str | None):
     return Store(Path(path) if path else default_db_path()).init()
 
 
+def _settings(args) -> Settings:
+    """Default settings with the run's --set NAME=VALUE overrides, each converted to the setting's type."""
+    settings = Settings()
+    current = {name: value for name, value, _ in iter_settings(settings)}
+    overrides: dict[str, object] = {}
+    for name, text in getattr(args, "overrides", []):
+        if name not in current:
+            with_overrides(settings, {name: text})  # raises ConfigError naming the valid settings
+        kind = type(current[name])
+        try:
+            overrides[name] = kind(text) if kind in (int, float) else text
+        except ValueError:
+            raise ConfigError(f"setting {name} needs a {kind.__name__}, not {text!r}") from None
+    return with_overrides(settings, overrides)
+
+
+def _one_line(text: str) -> str:
+    """One stderr line per message: line breaks (from a file name or a parser) become spaces."""
+    return " ".join(text.splitlines())
+
+
 def _fake_embedder_requested() -> bool:
     return os.environ.get("POSITIONS_FAKE_EMBEDDER") == "1"
 
@@ -86,9 +127,10 @@ def cmd_ingest(args) -> int:
 
     from .pipeline import ingest, load_analyser
 
+    settings = _settings(args)
     negotiation = load_negotiation(args.negotiation)
     store = _open_store(args.db)
-    analyser = load_analyser(negotiation, Settings())
+    analyser = load_analyser(negotiation, settings)
     bar = tqdm(total=0, unit="doc", file=sys.stderr, disable=None, desc="analysing")
 
     def progress(done: int, total: int) -> None:
@@ -98,8 +140,10 @@ def cmd_ingest(args) -> int:
 
     report = ingest(args.paths, store, analyser, default_date=args.date, progress=progress)
     bar.close()
+    for label, warning in report.warnings:
+        print(_one_line(f"{label}: warning: {warning}"), file=sys.stderr)
     for label, reason in report.failed:
-        print(reason if reason.startswith(label) else f"{label}: {reason}", file=sys.stderr)
+        print(_one_line(reason if reason.startswith(label) else f"{label}: {reason}"), file=sys.stderr)
     print(f"added {report.added} documents ({report.sentences} sentences), {report.skipped} already stored, "
           f"{len(report.failed)} failed -> {store.path}", file=sys.stderr)
     return EXIT_INPUT_FAILED if report.failed else EXIT_OK
@@ -141,8 +185,9 @@ def cmd_search(args) -> int:
     from .embeddings import make_embedder
     from .search import StatementSearch
 
+    settings = _settings(args)
     store = _open_store(args.db)
-    searcher = StatementSearch(store, make_embedder(Settings().embedding), Settings().search)
+    searcher = StatementSearch(store, make_embedder(settings.embedding), settings.search)
     frame = searcher.search(args.text, k=args.k, negotiation=args.negotiation, party=args.party, topic=args.topic,
                             stance=args.stance)
     for row in frame.to_dict("records"):
@@ -161,6 +206,7 @@ def cmd_reanalyse(args) -> int:
 
     from .pipeline import load_analyser, reanalyse
 
+    settings = _settings(args)  # a bad --set fails before anything is read
     negotiation = load_negotiation(args.negotiation)
     store = _open_store(args.db)
     bar = tqdm(total=0, unit="doc", file=sys.stderr, disable=None, desc="re-analysing")
@@ -169,7 +215,7 @@ def cmd_reanalyse(args) -> int:
         bar.total, bar.n = total, done
         bar.refresh()
 
-    count = reanalyse(store, load_analyser(negotiation, Settings()), progress)
+    count = reanalyse(store, load_analyser(negotiation, settings), progress)
     bar.close()
     print(f"re-analysed {count} documents of {negotiation.name}", file=sys.stderr)
     return EXIT_OK
@@ -213,3 +259,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT_FAILED
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:  # each document is stored whole or not at all; a re-run completes the rest
+        print("interrupted", file=sys.stderr)
+        return 130

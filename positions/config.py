@@ -35,6 +35,8 @@ class SentenceSettings:
 @dataclass(frozen=True)
 class TopicSettings:
     similarity_threshold: float = setting(0.5, "Cosine similarity to a topic prototype that assigns the topic.")
+    statement_threshold: float = setting(
+        0.25, "Lower threshold for a sentence in which a party states a position (its best topic is taken).")
     keyword_bonus: float = setting(0.3, "Added to the similarity when a topic keyword occurs in the sentence.")
     context_weight: float = setting(0.25, "Weight of the neighbouring sentences in the sentence's topic vector.")
     max_topics_per_sentence: int = setting(3, "At most this many topics per sentence.")

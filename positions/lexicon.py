@@ -74,3 +74,11 @@ government office statement militants leader leadership negotiator negotiators s
 premier delegation team union company automaker council body agency envoy mediator mediators diplomat aide chief
 """.split())
 ANONYMOUS_SPEAKERS = frozenset("official source person people diplomat aide negotiator officer insider".split())
+
+# Fallback cues, read in the holder's clause when no stance word decided it.
+CONDITION_MARKERS = frozenset("unless until".split())  # also "only if", "as long as" (see stance.py)
+NEGATIVE_EVALUATION = frozenset("""
+hurt harm damage undermine endanger jeopardize jeopardise threaten catastrophic disastrous mistake wrong costly
+dangerous counterproductive destabilize destabilise unfair illegal unjustified reckless irresponsible bully blackmail
+""".split())
+FUTURE_MODALS = frozenset("will would shall 'll".split())

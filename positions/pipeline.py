@@ -14,7 +14,7 @@ from .config import Negotiation, Settings, load_negotiation
 from .dates import resolve_stated_date
 from .embeddings import Embedder, make_embedder
 from .errors import InputError
-from .holders import AliasIndex, find_holder
+from .holders import AliasIndex, find_holder, mention_tokens
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
 from .readers import iter_documents
@@ -41,6 +41,7 @@ class IngestReport:
     added: int = 0
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (input, warning) of added documents
     sentences: int = 0
     document_ids: list[int] = field(default_factory=list)
 
@@ -76,17 +77,18 @@ class Analyser:
 
         # topics: each sentence with a little context from its paragraph neighbours
         offsets = np.cumsum([0] + [len(s) for s in split])
-        topic_rows: list[list[list[TopicMatch]]] = []
+        topic_rows: list[np.ndarray] = []
         for number, sentences in enumerate(split):
             block = vectors[offsets[number]:offsets[number + 1]]
             context = contextual_vectors(block, [s.paragraph for s in sentences], self.settings.topics.context_weight)
             scores = self.topic_model.scores(context, [s.text for s in sentences])
-            topic_rows.append([self.topic_model.assign(row) for row in scores])
+            topic_rows.append(scores)
 
         # parse only sentences that have a topic and could name a holder
         mentions = [[self.aliases.find(s.text) for s in sentences] for sentences in split]
         to_parse = [(d, i) for d, sentences in enumerate(split) for i, s in enumerate(sentences)
-                    if topic_rows[d][i] and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text))]
+                    if topic_rows[d][i].max(initial=-1.0) >= self.settings.topics.statement_threshold
+                    and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text))]
         parsed = dict(zip(to_parse, self.nlp.pipe((split[d][i].text for d, i in to_parse),
                                                     batch_size=self.settings.pipeline.spacy_batch_size)))
 
@@ -110,17 +112,20 @@ class Analyser:
             finding = None
             if (d, i) in parsed:
                 finding = find_holder(parsed[(d, i)], mentions[i], self.aliases, context_party or document_party)
-            if finding is None or finding.holder.party is None:
-                if mentions[i] and not topic_rows[i]:
-                    context_party = mentions[i][0].party  # cheap context from unparsed sentences
+            elif mentions[i]:
+                context_party = mentions[i][0].party  # cheap context from sentences not parsed
+            holder = finding.holder if finding else None
+            if holder and holder.party and holder.attribution != "carried_over":
+                context_party = document_party = holder.party
+            matches = self.topic_model.assign_statement(topic_rows[i]) if holder and holder.party else []
+            if not matches:
                 positions.append(Position(party=None, topic=None, stance=None, **base))
                 continue
-            holder = finding.holder
-            if holder.attribution != "carried_over":
-                context_party = document_party = holder.party
-            stance = classify_stance(parsed[(d, i)], finding.anchor).stance
-            for match in topic_rows[i]:
-                numbers = _numbers_for_topic(quantities, match, topic_rows[i], self.topic_model)
+            doc_tokens = parsed[(d, i)]
+            others = frozenset(t for t, p in mention_tokens(doc_tokens, mentions[i]).items() if p != holder.party)
+            stance = classify_stance(doc_tokens, finding.anchor, others).stance
+            for match in matches:
+                numbers = _numbers_for_topic(quantities, match, matches, self.topic_model)
                 confidence = round(holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3)
                 positions.append(Position(
                     party=holder.party, topic=match.topic, stance=stance, attribution=holder.attribution,
@@ -177,6 +182,8 @@ def ingest_documents(documents: Iterable[Document], store: Store, analyser: Anal
             else:
                 report.added += 1
                 report.sentences += len(analysed.sentences)
+                label = document.origin or document.title or document.doc_id
+                report.warnings.extend((label, warning) for warning in document.warnings)
                 report.document_ids.append(document_id)
         done += len(batch)
         if progress:
@@ -257,5 +264,6 @@ def build_sample_store(store: Store, data_dir: Path, settings: Settings | None =
         total.skipped += report.skipped
         total.sentences += report.sentences
         total.failed.extend(report.failed)
+        total.warnings.extend(report.warnings)
         total.document_ids.extend(report.document_ids)
     return total

@@ -73,6 +73,8 @@ def iter_file(path: Path, settings: ReaderSettings, default_date: dt.date | None
     label = str(path)
     try:
         check_suffix(path.name)
+        if not path.is_file():  # a FIFO or device named like an article would block or never end
+            raise InputError("not a regular file")
         size = path.stat().st_size
         if size > settings.max_document_bytes:
             raise InputError(f"file is {size} bytes, more than max_document_bytes={settings.max_document_bytes}")
@@ -88,8 +90,8 @@ def iter_bytes(name: str, raw: bytes, settings: ReaderSettings, default_date: dt
     """Results of a file's content; the format comes from the extension of `name`."""
     suffix = Path(name).suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        try:
-            text, warnings = decode_bytes(raw, settings)
+        try:  # max_document_chars bounds each row's article, not the whole table (bytes bound the file)
+            text, warnings = decode_bytes(raw, settings, max_chars=None)
         except InputError as exc:
             yield name, _error(name, exc)
             return
@@ -150,6 +152,9 @@ def _labelled(label: str, read: Callable[[], Document]) -> Result:
         return label, read()
     except InputError as exc:
         return label, _error(label, exc)
+    except Exception as exc:  # a parser crash on one odd input must not end the run
+        detail = " ".join(str(exc).split())[:200]
+        return label, InputError(f"{label}: cannot read ({type(exc).__name__}{': ' + detail if detail else ''})")
 
 
 def _error(label: str, exc: Exception) -> InputError:
@@ -168,9 +173,16 @@ _MAGIC = (
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": None, "\ufeff": None})
 
 
-def decode_bytes(raw: bytes, settings: ReaderSettings) -> tuple[str, tuple[str, ...]]:
+_DEFAULT = object()
+
+
+def decode_bytes(raw: bytes, settings: ReaderSettings, max_chars: int | None = _DEFAULT
+                 ) -> tuple[str, tuple[str, ...]]:
     """(text, warnings): UTF-8 (BOM or not), UTF-16 with BOM, damaged UTF-8, else Windows-1252/Latin-1.
-    Line endings become '\\n'."""
+    Line endings become '\\n'. Longer than `max_chars` (default settings.max_document_chars; None: no
+    limit) fails."""
+    if max_chars is _DEFAULT:
+        max_chars = settings.max_document_chars
     for magic, kind in _MAGIC:
         if raw.startswith(magic):
             raise InputError(f"binary file (looks like {kind})")
@@ -187,8 +199,8 @@ def decode_bytes(raw: bytes, settings: ReaderSettings) -> tuple[str, tuple[str, 
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise InputError("empty")
-    if len(text) > settings.max_document_chars:
-        raise InputError(f"text has {len(text)} characters, more than max_document_chars={settings.max_document_chars}")
+    if max_chars is not None and len(text) > max_chars:
+        raise InputError(f"text has {len(text)} characters, more than max_document_chars={max_chars}")
     return text, warnings
 
 
@@ -507,7 +519,8 @@ def fetch_url(url: str, settings: ReaderSettings) -> tuple[bytes, str | None]:
                 raise InputError(f"not an HTML page (content type {content_type})")
             # read in chunks: at most max_url_bytes, and within the timeout in total
             chunks, size = [], 0
-            while chunk := response.read(65536):
+            # read1: what has arrived (read(n) would wait for n bytes, so a slow drip could outlast the timeout)
+            while chunk := response.read1(65536):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > settings.max_url_bytes:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, MODALS_OF_OBLIGATION, NEGATED_STANCE, PHRASAL_STANCES,
-                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+from .lexicon import (CONDITION_MARKERS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
+                      NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES, SPEECH_VERBS, STANCE_ADJECTIVES,
+                      STANCE_NOUNS, STANCE_VERBS)
 
 _FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acomp", "attr", "relcl", "pcomp",
                 "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
@@ -79,6 +80,33 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
                     seen.add(child.i)
                     nxt.append(child)
         frontier = nxt
+    return _fallback_reading(start)
+
+
+def _fallback_reading(anchor) -> StanceReading:
+    """No stance word: read the reported clause's modality.
+
+    'must / has to / unless / only if' -> demand; 'would not / will never' -> reject; negative evaluation
+    ('would hurt', 'a mistake') -> oppose; 'will / would' + an action -> propose (a vow or an offer); else report.
+    """
+    clause = [t for t in anchor.subtree]
+    lowers = [t.lower_ for t in clause]
+    for t in clause:
+        if t.pos_ in ("VERB", "AUX") and t.i != anchor.i and has_obligation_modal(t):
+            return StanceReading("demand", t.text)
+    for i, word in enumerate(lowers):
+        if word in CONDITION_MARKERS or (word == "if" and i and lowers[i - 1] == "only") or \
+                (word == "as" and lowers[i + 1:i + 3] == ["long", "as"]):
+            return StanceReading("demand", word)
+    for t in clause:
+        if t.lemma_.lower() in NEGATIVE_EVALUATION:
+            return StanceReading("oppose", t.text)
+    for t in clause:
+        if t.pos_ == "VERB" and t.i != anchor.i and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS
+                                                        for c in t.children):
+            if _is_negated(t):
+                return StanceReading("reject", t.text, True)
+            return StanceReading("propose", t.text)
     return StanceReading("report", None)
 
 

@@ -96,3 +96,14 @@ class TopicModel:
             if score >= self.settings.similarity_threshold and best - score <= self.settings.second_topic_margin:
                 chosen.append(TopicMatch(self.topics[number].id, score))
         return chosen
+
+    def assign_statement(self, score_row: np.ndarray) -> list[TopicMatch]:
+        """For a sentence known to state a party's position: the topics above the threshold, else the best
+        topic if it clears the lower statement threshold ("the group rejected the proposal")."""
+        chosen = self.assign(score_row)
+        if chosen or score_row.size == 0:
+            return chosen
+        best = int(np.argmax(score_row))
+        if score_row[best] >= self.settings.statement_threshold:
+            return [TopicMatch(self.topics[best].id, float(score_row[best]))]
+        return []

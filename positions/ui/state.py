@@ -24,6 +24,7 @@ SEARCH_TOPIC = "on"
 TEXT = "contains"
 
 SIDEBAR_KEYS = (DATES, PARTIES, TOPICS)  # reset when the negotiation changes
+FILTERS = "_filters"  # this run's Filters, set by the shared sidebar (not a widget)
 
 
 @dataclass(frozen=True)

@@ -14,20 +14,30 @@ BIND = "query-params"
 PREFERRED = ("gaza-2023",)  # opened first when present
 
 
-def sidebar(full: bool = True) -> state.Filters | None:
-    """Negotiation, date range, parties and topics (only the negotiation unless `full`); None (with a
-    hint) when the store holds no data."""
-    names = resources.negotiations()
-    if not names:
+def sidebar() -> state.Filters | None:
+    """The shared sidebar, rendered on every run by app.py (so the choice survives page switches):
+    negotiation, date range, parties and topics. Pages read the choice with `filters()`."""
+    st.session_state[state.FILTERS] = choice = _sidebar()
+    return choice
+
+
+def filters(hint: bool = True) -> state.Filters | None:
+    """This run's sidebar choice; None (with a hint) when the store holds no data yet."""
+    choice = st.session_state.get(state.FILTERS)
+    if choice is None and hint:
         st.info("No articles yet. Add some on the **Add articles** page, or run "
                 "`python -m positions ingest` on a folder.")
+    return choice
+
+
+def _sidebar() -> state.Filters | None:
+    names = resources.negotiations()
+    if not names:
         return None
     default = next((names.index(n) for n in PREFERRED if n in names), 0)
     with st.sidebar:
         name = st.selectbox("Negotiation", names, index=default, key=state.NEGOTIATION, bind=BIND,
                             on_change=state.reset_sidebar)
-        if not full:
-            return state.Filters(name)
         neg = resources.negotiation(name)
         frame = resources.statements(name)
         first, last = analysis.date_span(frame)

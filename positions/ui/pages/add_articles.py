@@ -9,7 +9,7 @@ from positions.errors import PositionsError
 from positions.ui import resources, widgets
 from positions.ui.text import md
 
-filters = widgets.sidebar(full=False)
+filters = widgets.filters(hint=False)
 names = [filters.negotiation] if filters else resources.store().negotiation_names()
 st.title("Add articles")
 if not names:

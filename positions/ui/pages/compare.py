@@ -7,7 +7,7 @@ import streamlit as st
 from positions import analysis, charts
 from positions.ui import resources, state, widgets
 
-filters = widgets.sidebar()
+filters = widgets.filters()
 if filters is None:
     st.stop()
 neg = resources.negotiation(filters.negotiation)

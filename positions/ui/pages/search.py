@@ -7,7 +7,7 @@ from positions import analysis
 from positions.ui import resources, state, widgets
 from positions.ui.text import md
 
-filters = widgets.sidebar()
+filters = widgets.filters()
 if filters is None:
     st.stop()
 stances = widgets.stance_filter()

@@ -11,7 +11,7 @@ EDITABLE = ("party", "topic", "stance")
 SHOWN = ["id", "when", "party", "topic", "stance", "numbers_text", "sentence", "doc_source", "corrected"]
 LIMIT = 1000
 
-filters = widgets.sidebar()
+filters = widgets.filters()
 if filters is None:
     st.stop()
 stances = widgets.stance_filter()

@@ -5,7 +5,7 @@ from positions import analysis, charts
 from positions.ui import resources, widgets
 from positions.ui.text import md
 
-filters = widgets.sidebar()
+filters = widgets.filters()
 if filters is None:
     st.stop()
 with st.sidebar:
