@@ -1,0 +1,62 @@
+"""`positions eval`: figures computed correctly on a small labelled set."""
+import json
+
+import pandas as pd
+import pytest
+
+from positions.evaluation import evaluate_files, format_report, score
+
+
+def _pred(rows):
+    base = {"numbers": [], "date": "2024-05-06", "sentence_id": 0}
+    frame = pd.DataFrame([{**base, **r} for r in rows])
+    frame["sentence_id"] = range(len(frame))
+    return frame
+
+
+def test_score_counts_each_field():
+    labels = [
+        {"file": "a.md", "sentence": "A demanded pay.", "holder": "a", "topic": "pay", "stance": "demand",
+         "numbers": [{"value": 20, "unit": "percent"}], "date": "2024-05-06"},
+        {"file": "a.md", "sentence": "B refused.", "holder": "b", "topic": "pay", "stance": "reject",
+         "numbers": [], "date": "2024-05-06"},
+        {"file": "a.md", "sentence": "Ships queued.", "holder": None, "topic": None, "stance": None,
+         "numbers": [], "date": "2024-05-07"},
+    ]
+    predicted = _pred([
+        {"file": "a.md", "sentence": "A demanded pay.", "party": "a", "topic": "pay", "stance": "demand",
+         "numbers": [{"value": 20, "unit": "percent"}, {"value": 3, "unit": "years"}]},
+        {"file": "a.md", "sentence": "B refused.", "party": "a", "topic": "jobs", "stance": "accept"},
+        {"file": "a.md", "sentence": "Ships queued.", "party": None, "topic": None, "stance": None},
+    ])
+    report = score(labels, predicted)
+    assert report["holder_accuracy"] == 0.5
+    assert report["stance_accuracy"] == 0.5
+    assert report["stance_confusion"]["reject"] == {"accept": 1}
+    assert report["topic"]["per_topic"]["pay"] == {"precision": 1.0, "recall": 0.5, "f1": 0.667, "support": 2}
+    assert report["topic"]["per_topic"]["jobs"]["precision"] == 0.0
+    assert report["numbers"] == {"precision": 0.5, "recall": 1.0, "gold": 1}
+    assert report["date_accuracy"] == pytest.approx(2 / 3, abs=1e-3)
+    assert report["no_position_accuracy"] == 1.0
+    assert report["misses"][0]["sentence"] == "B refused."
+    assert "holder accuracy" in format_report(report)
+
+
+def test_eval_runs_the_pipeline_on_labelled_articles(tmp_path, tiny_negotiation, fake_embedder, nlp):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.md").write_text("---\ntitle: Pay talks\ndate: 2024-05-08\nsource: wire\n---\n"
+                                   "The Dockworkers Union demanded a 20 percent raise, Maria Lopez said.\n\n"
+                                   "Ships queued outside the harbour.\n", encoding="utf-8")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("\n".join(json.dumps(r) for r in [
+        {"file": "a.md", "sentence": "The Dockworkers Union demanded a 20 percent raise, Maria Lopez said.",
+         "holder": "union", "topic": "wages", "stance": "demand", "numbers": [{"value": 20, "unit": "percent"}],
+         "date": "2024-05-08"},
+        {"file": "a.md", "sentence": "Ships queued outside the harbour.", "holder": None, "topic": None,
+         "stance": None, "numbers": [], "date": "2024-05-08"},
+    ]), encoding="utf-8")
+    report = evaluate_files([str(labels)], str(tiny_negotiation), embedder=fake_embedder)
+    assert report["unmatched"] == 0 and report["sentences"] == 2
+    assert report["holder_accuracy"] == 1.0 and report["stance_accuracy"] == 1.0
+    assert report["numbers"]["recall"] == 1.0 and report["no_position_accuracy"] == 1.0

@@ -1,0 +1,127 @@
+"""The whole path: documents -> analysis -> store -> statements/search, with the fake and the real embedder."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from positions.config import Settings, load_negotiation
+from positions.models import Document
+from positions.pipeline import build_sample_store, ingest, ingest_documents, load_analyser, reanalyse
+from positions.search import StatementSearch
+
+ARTICLE = """---
+title: Port rejects union pay demand
+date: 2024-05-08
+source: Harbour Wire
+---
+Port rejects union pay demand
+
+The Dockworkers Union demanded a 20 percent raise over three years on Monday, Maria Lopez said.
+
+Tom Baker said the Port Authority would not accept the union's pay demand. He said the automated cranes would stay.
+
+Ships queued outside the harbour for a second day.
+"""
+
+
+@pytest.fixture
+def analyser(tiny_negotiation, fake_embedder, nlp):
+    settings = Settings()
+    return load_analyser(load_negotiation(tiny_negotiation), settings, fake_embedder)
+
+
+def test_ingest_attributes_positions(tmp_path, store, analyser):
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    report = ingest([str(tmp_path / "a.md")], store, analyser)
+    assert (report.added, report.failed) == (1, [])
+    rows = store.statements("harbour-talks")
+    text = store.document_text(int(rows["document_id"].iloc[0]))
+    # every sentence is there, with exact offsets
+    assert set(rows["sentence_index"]) == set(range(rows["sentence_index"].max() + 1))
+    for row in rows.itertuples():
+        assert text[row.start:row.end] == row.sentence
+    union = rows[rows["sentence"].str.startswith("The Dockworkers Union demanded")].iloc[0]
+    assert (union.party, union.topic, union.stance) == ("union", "wages", "demand")
+    assert {"value": 20, "unit": "percent", "text": "20 percent", "qualifier": None} in union.numbers
+    assert union.date == "2024-05-06"  # "on Monday" before Wednesday 8 May
+    port = rows[rows["sentence"].str.startswith("Tom Baker said")].iloc[0]
+    assert (port.party, port.stance) == ("port", "reject")
+    carried = rows[rows["sentence"].str.startswith("He said the automated")]
+    assert set(carried["party"]) == {"port"} and set(carried["attribution"]) == {"carried_over"}
+    scene = rows[rows["sentence"].str.startswith("Ships queued")].iloc[0]
+    assert pd.isna(scene.party) and pd.isna(scene.topic) and pd.isna(scene.stance)
+
+
+def test_reingest_adds_nothing_and_embeds_nothing(tmp_path, store, analyser, fake_embedder):
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    ingest([str(tmp_path)], store, analyser)
+    calls = len(fake_embedder.calls)
+    report = ingest([str(tmp_path)], store, analyser)
+    assert (report.added, report.skipped) == (0, 1)
+    assert len(fake_embedder.calls) == calls
+    assert store.counts()["documents"] == 1
+
+
+def test_embeds_each_batch_once(store, analyser, fake_embedder):
+    docs = [Document(text=f"The union demanded a {n} percent raise.", published=dt.date(2024, 1, n + 1))
+            for n in range(5)]
+    analyser.topic_model  # prototypes embedded first
+    before = len(fake_embedder.calls)
+    ingest_documents(docs, store, analyser)
+    assert len(fake_embedder.calls) == before + 1
+    assert fake_embedder.calls[-1] == [d.text for d in docs]
+
+
+def test_search_finds_the_statement(tmp_path, store, analyser, fake_embedder):
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    ingest([str(tmp_path)], store, analyser)
+    hits = StatementSearch(store, fake_embedder).search("union demanded raise percent", k=3)
+    assert hits.iloc[0]["sentence"].startswith("The Dockworkers Union demanded")
+    assert list(hits["score"]) == sorted(hits["score"], reverse=True)
+    only_port = StatementSearch(store, fake_embedder).search("raise", k=5, party="port")
+    assert set(only_port["party"]) == {"port"}
+
+
+def test_reanalyse_with_changed_config_keeps_corrections(tmp_path, store, analyser, tiny_negotiation,
+                                                        fake_embedder):
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    ingest([str(tmp_path)], store, analyser)
+    row = store.statements(positions_only=True).iloc[0]
+    store.add_correction(int(row["id"]), "stance", "propose")
+    parties = tiny_negotiation / "parties.yaml"
+    parties.write_text(parties.read_text() + "  - id: city\n    name: City Hall\n    aliases: [City Hall]\n")
+    assert reanalyse(store, load_analyser(load_negotiation(tiny_negotiation), Settings(), fake_embedder)) == 1
+    assert [p.id for p in store.negotiation("harbour-talks").parties][-1] == "city"
+    after = store.statements()
+    fixed = after[after["corrected"]]
+    assert list(fixed["stance"]) == ["propose"] and fixed.iloc[0]["sentence"] == row["sentence"]
+
+
+def test_real_model_on_sample_corpus(tmp_path, real_embedder, nlp):
+    """The whole path with the real model on the sample negotiation: sensible attributions and search."""
+    from conftest import REPO
+    from positions.store import Store
+
+    store = Store(tmp_path / "real.db").init()
+    folder = REPO / "data" / "negotiations" / "uaw-2023"
+    analyser = load_analyser(load_negotiation(folder), Settings(), real_embedder)
+    report = ingest([str(folder / "corpus")], store, analyser)
+    assert report.added >= 8 and not report.failed
+    rows = store.statements(positions_only=True)
+    assert set(rows["party"]) >= {"uaw", "ford", "gm"}
+    assert {"wages", "strike"} <= set(rows["topic"])
+    assert rows["stance"].isin(["demand", "propose", "accept", "reject", "support", "oppose", "report"]).all()
+    hits = StatementSearch(store, real_embedder).search("the union wants a forty percent pay rise", k=5)
+    assert hits["sentence"].str.contains("40|forty", case=False).any()
+
+
+def test_build_sample_store(tmp_path, fake_embedder):
+    from conftest import REPO
+    from positions.store import Store
+
+    store = Store(tmp_path / "s.db").init()
+    seen = []
+    report = build_sample_store(store, REPO / "data", Settings(), fake_embedder, progress=lambda d, t: seen.append(d))
+    assert report.added >= 30 and not report.failed
+    assert {"gaza-2023", "uaw-2023"} <= set(store.negotiation_names())
+    assert seen and seen[-1] == max(seen)
