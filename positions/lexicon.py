@@ -5,7 +5,7 @@ SPEECH_VERBS = frozenset("""
 say tell state announce add note stress reiterate repeat warn argue claim confirm deny declare write post tweet
 acknowledge explain report caution signal indicate emphasize emphasise underscore assert maintain contend vow pledge
 promise threaten complain accuse describe call urge respond reply counter hint insist predict estimate express voice
-reaffirm restate outline brief inform appeal lament believe think hope expect question dispute point
+reaffirm restate outline brief inform appeal lament believe think hope question dispute point
 vote
 """.split())
 

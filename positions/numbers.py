@@ -51,7 +51,7 @@ _IRREGULAR = {"child": "children", "person": "people", "man": "men", "woman": "w
               "criterion": "criteria", "phenomenon": "phenomena"}
 _INVARIANT = set("people police personnel staff aircraft cattle sheep fish deer livestock series species news "
                  "headquarters offspring yen percent km kg mph".split()) | set(_IRREGULAR.values())
-_NOT_PLURAL = set("hamas news series species gas christmas has was does yes plus thus as less always perhaps "
+_NOT_PLURAL = set("news series species gas christmas has was does yes plus thus as less always perhaps "
                   "besides towards afterwards whereas sometimes its this his paris tunis".split())
 _PARTICIPLES = set("held kept taken hit caught brought sent given left made set put built bound hidden stolen shot "
                    "driven born slain thrown known seen found lost paid sold".split())  # irregular: "hostages held"
@@ -314,6 +314,8 @@ def _head(toks: list[_Tok], j: int, value: float) -> tuple[str, int] | None:
         return None if w in _MODIFIERS else (normalise_unit(w), run[-1] + 1)
     for k in run:
         w = toks[k].low.removesuffix("'s").removesuffix("’s")
+        if toks[k].text[:1].isupper() and k != run[-1]:
+            continue  # a proper noun modifies the counted noun: "700 Northland fighters"
         if w in _INVARIANT or _looks_plural(w):
             return normalise_unit(w), k + 1
     return None

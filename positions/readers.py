@@ -393,16 +393,42 @@ def read_html_document(raw: bytes, name: str, settings: ReaderSettings, default_
 
     html, warnings = _decode_declared(raw, charset, settings)
     url = name if _URL_SCHEME.match(name) else None
-    extracted = trafilatura.bare_extraction(html, url=url, include_comments=False, include_tables=False,
-                                            with_metadata=True)
+    latest = (today or dt.date.today()).isoformat()
+    # the date from the page's metadata (meta tags, <time>, URL); the text search is only a fallback below
+    extracted = trafilatura.bare_extraction(
+        html, url=url, include_comments=False, include_tables=False, with_metadata=True,
+        date_extraction_params={"original_date": True, "extensive_search": False, "max_date": latest})
     body = getattr(extracted, "text", None) or ""
-    if not body.strip():
-        raise InputError("no article text found")
+    title = getattr(extracted, "title", None)
     # trafilatura puts one paragraph per line
-    body = "\n\n".join(line for line in body.split("\n") if line.strip())
-    published = parse_date(getattr(extracted, "date", None), settings, today) or default_date
+    lines = [line.strip() for line in body.split("\n") if line.strip()]
+    if not any(_is_prose(line, title) for line in lines):
+        # nothing but a title, menus or link lists ("Home | World"): no article here
+        raise InputError("no article text found")
+    published = parse_date(getattr(extracted, "date", None) or _date_in_text(html, url, latest), settings, today)
     source = getattr(extracted, "sitename", None) or getattr(extracted, "hostname", None)
-    return build_document(body, getattr(extracted, "title", None), published, source, name, settings, warnings)
+    return build_document("\n\n".join(lines), title, published or default_date, source, name, settings, warnings)
+
+
+_PROSE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+def _is_prose(line: str, title: str | None) -> bool:
+    """A paragraph of article text: five words or more ending like a sentence, and not the title."""
+    return (len(line.split()) >= 5 and _PROSE_END.search(line) is not None
+            and (not title or line.casefold() != title.strip().casefold()))
+
+
+def _date_in_text(html: str, url: str | None, latest: str) -> str | None:
+    """A date written in the page text ("Published March 3, 2023"), when the metadata has none. A bare
+    year (htmldate returns YYYY-01-01, e.g. from "Copyright 2024") is not a publication date: None."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(html, extensive_search=True, original_date=True, url=url, max_date=latest)
+    except Exception:  # a date guess is optional; the article is still read
+        return None
+    return None if found is None or found.endswith("-01-01") else found
 
 
 def _decode_declared(raw: bytes, charset: str | None, settings: ReaderSettings) -> tuple[str, tuple[str, ...]]:

@@ -154,12 +154,14 @@ def test_hostile_text_shows_literally_and_runs_nothing(server, page):
     sidebar = page.get_by_test_id("stSidebar").inner_text()
     assert HOSTILE_PARTY_NAME in sidebar
     plot = page.locator(".js-plotly-plot").first
-    assert HOSTILE_PARTY_NAME in plot.inner_text()  # lane label, as text
+    assert HOSTILE_PARTY_NAME in plot.locator(".yaxislayer-above").text_content()  # the lane label, as text
+    squeeze = lambda text: "".join(text.split())  # noqa: E731 (hover lines are wrapped)
     for point in page.locator(".js-plotly-plot .scatterlayer .point").all():
         point.hover(force=True)
-        hover = page.locator(".hoverlayer").first.inner_text()
+        hover = page.locator(".hoverlayer").first.text_content()
         if "The mediator said" in hover:
-            assert IMG in hover and SCRIPT in hover.replace("\n", "")
+            assert squeeze(IMG) in squeeze(hover) and squeeze(SCRIPT) in squeeze(hover)
+            assert squeeze(f"Source {IMG}") in squeeze(hover)
             break
     else:
         pytest.fail("no hover label showed the hostile sentence")
@@ -168,8 +170,12 @@ def test_hostile_text_shows_literally_and_runs_nothing(server, page):
     # compare with the hostile party: table headers and the similarity legend
     query = urllib.parse.urlencode([("cmp", "Auto Union"), ("cmp", HOSTILE_PARTY_NAME)])
     open_page(page, f"{server}/compare?{query}", ".js-plotly-plot")
-    headers = page.locator("[data-testid='stDataFrame'] th").all_inner_texts()
-    assert any(HOSTILE_PARTY_NAME in h for h in headers)
+    header = page.locator("[data-testid='stDataFrame'] th").filter(has_text="alert(2)")
+    header.first.wait_for(state="attached", timeout=20_000)
+    assert f"{HOSTILE_PARTY_NAME}: position" in header.first.text_content()
+    legend = page.locator(".js-plotly-plot .legend").first.text_content()
+    assert f"Auto Union – {HOSTILE_PARTY_NAME}" in legend
+    assert_clean(page)
     # every page once more, after all that: still no dialog
     for path in PAGES:
         open_page(page, f"{server}/{path}", PAGES[path])
