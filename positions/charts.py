@@ -280,4 +280,4 @@ def similarity_lines(similarity: pd.DataFrame, title: str = "How close the parti
     low = min(0.0, float(similarity["similarity"].min()) - 0.05)
     fig.update_yaxes(range=[low, 1.02], title="cosine similarity", gridcolor="#eeeeee")
     fig.update_xaxes(title="month", gridcolor="#f3f3f3", dtick="M1", tickformat="%b %Y")
-    return _layout(fig, title, 360, legend=dict(title_text="Pair"))
+    return _layout(fig, title, 380, showlegend=True, legend=dict(title_text="Pair ", orientation="h", y=-0.3, x=0))

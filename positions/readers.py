@@ -107,17 +107,23 @@ def iter_bytes(name: str, raw: bytes, settings: ReaderSettings, default_date: dt
     yield _labelled(name, lambda: reader(raw, name, settings, default_date, today))
 
 
+def upload_results(name: str, data: bytes, settings: ReaderSettings, default_date: dt.date | None = None,
+                   today: dt.date | None = None) -> list[Result]:
+    """(label, Document or InputError) per document of an uploaded file, like `iter_file`: a table with one bad
+    row gives the good rows' documents and one error."""
+    try:
+        check_suffix(name)
+        if len(data) > settings.max_document_bytes:
+            raise InputError(f"upload is {len(data)} bytes, more than max_document_bytes={settings.max_document_bytes}")
+    except InputError as exc:
+        return [(name, _error(name, exc))]
+    return list(iter_bytes(name, data, settings, default_date, today))
+
+
 def document_from_upload(name: str, data: bytes, settings: ReaderSettings, default_date: dt.date | None = None,
                          today: dt.date | None = None) -> list[Document]:
     """Documents of an uploaded file of any supported format; InputError if any part of it fails."""
-    try:
-        check_suffix(name)
-    except InputError as exc:
-        raise _error(name, exc) from None
-    if len(data) > settings.max_document_bytes:
-        raise InputError(f"{name}: upload is {len(data)} bytes, more than max_document_bytes="
-                         f"{settings.max_document_bytes}")
-    results = list(iter_bytes(name, data, settings, default_date, today))
+    results = upload_results(name, data, settings, default_date, today)
     errors = [str(r) for _, r in results if isinstance(r, InputError)]
     if errors:
         more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
@@ -364,6 +370,10 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"invalid YAML front matter{where}: {' '.join(str(problem).split())}") from None
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails: "day is out of range for month"
+        date = re.search(r"^date:[ \t]*(.*?)[ \t]*$", match.group(1), re.MULTILINE)
+        what = f"date {date.group(1)!r}" if date else "a date"
+        raise InputError(f"front matter {what} is not a valid date ({exc})") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -414,8 +424,8 @@ _PROSE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def _is_prose(line: str, title: str | None) -> bool:
-    """A paragraph of article text: five words or more ending like a sentence, and not the title."""
-    return (len(line.split()) >= 5 and _PROSE_END.search(line) is not None
+    """A paragraph of article text: words ending like a sentence, not the title, not page furniture."""
+    return (len(line.split()) >= 2 and _PROSE_END.search(line) is not None and not is_boilerplate(line)
             and (not title or line.casefold() != title.strip().casefold()))
 
 

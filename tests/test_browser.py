@@ -156,9 +156,14 @@ def test_hostile_text_shows_literally_and_runs_nothing(server, page):
     plot = page.locator(".js-plotly-plot").first
     assert HOSTILE_PARTY_NAME in plot.locator(".yaxislayer-above").text_content()  # the lane label, as text
     squeeze = lambda text: "".join(text.split())  # noqa: E731 (hover lines are wrapped)
-    for point in page.locator(".js-plotly-plot .scatterlayer .point").all():
-        point.hover(force=True)
-        hover = page.locator(".hoverlayer").first.text_content()
+    for point in page.locator(".js-plotly-plot .scatterlayer .point").all() * 2:
+        box = point.bounding_box()
+        if not box:
+            continue
+        page.mouse.move(0, 0)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(300)
+        hover = page.locator(".hoverlayer").first.text_content() or ""
         if "The mediator said" in hover:
             assert squeeze(IMG) in squeeze(hover) and squeeze(SCRIPT) in squeeze(hover)
             assert squeeze(f"Source {IMG}") in squeeze(hover)

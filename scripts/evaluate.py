@@ -1,0 +1,51 @@
+"""Evaluate every labelled negotiation in data/eval (dev and held-out) and write data/eval/<name>/latest.json.
+
+Usage: python scripts/evaluate.py   (the dashboard's Quality panel reads latest.json)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from positions.embeddings import make_embedder  # noqa: E402
+from positions.evaluation import evaluate_files  # noqa: E402
+
+HEADLINE = ("holder_accuracy", "stance_accuracy", "topic_macro_f1", "numbers_recall", "date_accuracy",
+            "no_position_accuracy")
+
+
+def headline(report: dict) -> dict:
+    return {"holder_accuracy": report["holder_accuracy"], "stance_accuracy": report["stance_accuracy"],
+            "topic_macro_f1": report["topic"]["macro_f1"], "numbers_precision": report["numbers"]["precision"],
+            "numbers_recall": report["numbers"]["recall"], "date_accuracy": report["date_accuracy"],
+            "no_position_accuracy": report["no_position_accuracy"], "sentences": report["sentences"]}
+
+
+def main() -> int:
+    embedder = make_embedder()
+    print(f"{'negotiation':22} {'split':8} " + " ".join(f"{h[:14]:>14}" for h in HEADLINE))
+    for folder in sorted((REPO / "data" / "eval").iterdir()):
+        negotiation = REPO / "data" / "negotiations" / folder.name
+        if not folder.is_dir() or not negotiation.is_dir():
+            continue
+        result = {"measured": dt.date.today().isoformat(), "command": "python scripts/evaluate.py"}
+        for split in ("dev", "heldout"):
+            labels = folder / f"{split}.jsonl"
+            if labels.exists():
+                report = evaluate_files([str(labels)], str(negotiation), embedder=embedder)
+                result[split] = headline(report)
+                print(f"{folder.name:22} {split:8} " + " ".join(
+                    f"{result[split][h] if result[split][h] is not None else float('nan'):>14.3f}" for h in HEADLINE))
+        (folder / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,553 @@
+"""Bad input through the CLI: a clear one-line error per input, the good inputs of the same run kept, and the store
+unchanged for the bad ones. Valid but unusual inputs (UTF-16, cp1252, CRLF, damaged UTF-8) are read, with a warning.
+
+Each bad input runs alone through `positions.cli.main` in-process (fast: no model loads when nothing is read), and
+all of them together with good inputs in one `python -m positions ingest` subprocess (the real CLI).
+"""
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import re
+import sqlite3
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cli_support import (NEGOTIATION, PARTIES_YAML, TOPICS_YAML, article, connect, count_rows, origins, run_cli,
+                         snapshot, write_corpus, write_negotiation)
+from positions import cli
+from positions.config import ReaderSettings
+from positions.errors import InputError
+from positions.readers import document_from_upload, upload_results
+
+URL_SETTINGS = ("--set", "reader.url_timeout_seconds=0.5", "--set", "reader.max_url_bytes=100000")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("article.md", "The union demanded a raise.")
+    return buffer.getvalue()
+
+
+NAV_ONLY_HTML = (b"<html><head><title>Harbour News</title></head><body><header>Menu</header>"
+                 b"<nav><a href='/'>Home</a> | <a href='/port'>Port</a> | <a href='/jobs'>Jobs</a></nav>"
+                 b"<footer>Copyright 2024 Harbour News</footer></body></html>")
+SCRIPTS_ONLY_HTML = (b"<html><head><style>body { color: red }</style><script>var talks = 'The union demanded a raise.';"
+                     b"</script></head><body><script>document.write(talks)</script><style>p { margin: 0 }</style>"
+                     b"</body></html>")
+GOOD_HTML = ("<html><head><title>Port offers a deal</title>"
+             "<meta property='article:published_time' content='2024-05-02T10:00:00Z'></head><body><article>"
+             "<h1>Port offers a deal</h1><p>The Port Authority offered a 6 percent raise on Thursday, Tom Baker said.</p>"
+             "<p>Maria Lopez said the union would study the offer.</p></article></body></html>").encode()
+
+
+def front_matter(meta: str, body: str = "The Dockworkers Union demanded a raise, Lopez said.\n") -> bytes:
+    return f"---\n{meta}\n---\n{body}".encode()
+
+
+# (case id, file name, content, expected reason after "path: ")
+FILE_CASES = [
+    ("empty file", "empty.md", b"", r"empty"),
+    ("whitespace only", "blank.txt", b"  \n\t \r\n \u00a0 \n".replace(b"\\u00a0", b" "), r"empty"),
+    ("PNG", "photo.png", PNG, r"unsupported file type '\.png'; supported: .*"),
+    ("PNG named .md", "photo.md", PNG, r"binary file \(looks like PNG\)"),
+    ("zip", "bundle.zip", _zip(), r"unsupported file type '\.zip'; supported: .*"),
+    ("zip named .txt", "bundle.txt", _zip(), r"binary file \(looks like ZIP\)"),
+    ("UTF-16 without BOM", "wide.txt", "The union demanded a raise.".encode("utf-16-le"),
+     r"binary file \(contains NUL bytes\)"),
+    ("no extension", "README", b"The union demanded a raise.", r"unsupported file type '\(none\)'; supported: .*"),
+    ("too many characters", "endless.txt", b"The union talks. " * 130_000,
+     r"text has \d+ characters, more than max_document_chars=2000000"),
+    ("HTML without article body", "nav.html", NAV_ONLY_HTML, r"no article text found"),
+    ("HTML with scripts and styles only", "scripts.html", SCRIPTS_ONLY_HTML, r"no article text found"),
+    ("empty HTML", "void.html", b"<html><body></body></html>", r"no article text found"),
+    ("CSV without text column", "notext.csv", b"title,date,source\nTalks,2024-01-02,Wire\n",
+     r"no 'text' column; columns found: title, date, source; expected: text, date, title, source"),
+    ("CSV header only", "header.csv", b"text,date\n", r"no rows after the header"),
+    ("front matter with bad date", "baddate.md", front_matter("title: Talks\ndate: 2024-13-45"),
+     r"front matter date '2024-13-45' is not a valid date \(month must be in 1\.\.12\)"),
+    ("front matter with impossible day", "feb30.md", front_matter("date: 2024-02-30"),
+     r"front matter date '2024-02-30' is not a valid date \(day is out of range for month\)"),
+    ("front matter date in words", "words.md", front_matter("date: last Tuesday"),
+     r"date 'last Tuesday' is not a valid YYYY-MM-DD date"),
+    ("front matter with invalid YAML", "badyaml.md", front_matter("title: [unclosed\ndate: 2024-01-02"),
+     r"invalid YAML front matter \(line \d+\): .+"),
+    ("front matter not closed", "unclosed.md", b"---\ntitle: Talks\n\nThe union demanded a raise.\n",
+     r"front matter starts with '---' but has no closing '---' line"),
+    ("front matter not a mapping", "list.md", front_matter("- a\n- b"),
+     r"front matter must be a mapping with keys title, date, source"),
+    ("date in the future", "future.md", front_matter("date: 2999-01-01"), r"date 2999-01-01 is in the future"),
+    ("date before 1900", "ancient.md", front_matter("date: 1850-06-01"),
+     r"date 1850-06-01 is before 1900 \(earliest_year\)"),
+    ("only boilerplate", "furniture.md", b"Advertisement\n\nBack to top\n\nShare this article\n",
+     r"empty \(no article text\)"),
+]
+# table files: good rows are stored, the bad row fails with 'path:line N: reason'
+TABLE_CASES = [
+    ("JSONL with one malformed line", "rows.jsonl",
+     b'{"text": "The Port Authority offered a 3 percent raise, Baker said.", "date": "2024-02-01"}\n'
+     b'{"text": "The union rejected it", "date": \n'
+     b'{"text": "Lopez said the union demanded 9 percent.", "date": "2024-02-03"}\n',
+     {2: r"invalid JSON \(Expecting value at column \d+\)"}, {1, 3}),
+    ("CSV with a broken quote", "broken.csv",
+     b'text,date\n"The Port Authority offered a 4 percent raise, Baker said.",2024-02-04\n'
+     b'"The union rejected it, Lopez said.,2024-02-05\n',
+     {3: r"broken CSV \(.+\); rows from here not read"}, {2}),
+    ("JSONL with bad values", "values.jsonl",
+     b'{"title": "no text key"}\n["a", "list"]\n{"text": "Talks resumed, Baker said.", "date": "1492-10-12"}\n'
+     b'{"text": "   "}\n{"text": "Lopez said the union demanded 8 percent.", "date": "2024-02-06"}\n',
+     {1: r"no 'text' key; keys found: title; expected: text, date, title, source",
+      2: r"expected a JSON object with keys text, date, title, source",
+      3: r"date 1492-10-12 is before 1900 \(earliest_year\)", 4: r"empty text"}, {5}),
+]
+
+
+# ----------------------------------------------------------------------------------------------
+# a local web server: good page, 404, non-HTML, slow, dripping, too large, redirect to file://
+# ----------------------------------------------------------------------------------------------
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server API)
+        try:
+            if self.path == "/slow":
+                time.sleep(2.0)
+            if self.path == "/drip":  # headers at once, then one byte every 0.1 s: only the total deadline ends it
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "5000")
+                self.end_headers()
+                for _ in range(100):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+                return
+            if self.path == "/to-file":
+                self.send_response(302)
+                self.send_header("Location", "file:///etc/passwd")
+                self.end_headers()
+                return
+            routes = {
+                "/article": (200, "text/html; charset=utf-8", GOOD_HTML),
+                "/slow": (200, "text/html", GOOD_HTML),
+                "/data.json": (200, "application/json", b'{"text": "The union demanded a raise."}'),
+                "/photo": (200, "image/png", PNG),
+                "/huge": (200, "text/html", b"<html><body><p>" + b"The union demanded a raise. " * 20_000 + b"</p>"),
+                "/nav": (200, "text/html", NAV_ONLY_HTML),
+            }
+            status, ctype, body = routes.get(self.path, (404, "text/html", b"<h1>Not found</h1>"))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)  # port 0: a free port
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def closed_port_url() -> str:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/article"
+
+
+# (case id, path on the server or a full URL, expected reason)
+URL_CASES = [
+    ("404", "/missing", r"HTTP error 404 Not Found"),
+    ("JSON", "/data.json", r"not an HTML page \(content type application/json\)"),
+    ("image", "/photo", r"not an HTML page \(content type image/png\)"),
+    ("timeout", "/slow", r"timed out after 0\.5 s"),
+    ("slow drip", "/drip", r"timed out after 0\.5 s"),
+    ("too large", "/huge", r"page larger than max_url_bytes=100000"),
+    ("no article", "/nav", r"no article text found"),
+    ("redirect to file://", "/to-file", r"redirected to a non-http URL 'file:///etc/passwd'"),
+    ("file://", "file:///etc/passwd", r"unsupported URL scheme 'file'; only http and https URLs are read"),
+    ("ftp://", "ftp://127.0.0.1/article.html", r"unsupported URL scheme 'ftp'; only http and https URLs are read"),
+    ("gopher://", "gopher://127.0.0.1/1", r"unsupported URL scheme 'gopher'; only http and https URLs are read"),
+    ("connection refused", "CLOSED", r"cannot fetch: .*[Rr]efused.*"),
+]
+
+
+def url_for(server: str, target: str) -> str:
+    if target == "CLOSED":
+        return closed_port_url()
+    return server + target if target.startswith("/") else target
+
+
+# ----------------------------------------------------------------------------------------------
+# fixtures: a negotiation and a store holding two documents
+# ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("reliability")
+
+
+@pytest.fixture(scope="module")
+def negotiation(work) -> Path:
+    return write_negotiation(work / NEGOTIATION)
+
+
+@pytest.fixture(scope="module")
+def base_db(work, negotiation) -> Path:
+    db = work / "base.db"
+    result = run_cli("ingest", *write_corpus(work / "base", 2), "--negotiation", negotiation, "--db", db, tmp=work)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def state(db: Path) -> tuple:
+    """Everything a bad input must not change: documents and their analysis, the config snapshot, the counts."""
+    with connect(db) as conn:
+        configs = conn.execute("SELECT name, config_json FROM negotiations ORDER BY name").fetchall()
+    return snapshot(db), configs, count_rows(db)
+
+
+@pytest.fixture
+def db(base_db, tmp_path) -> Path:
+    """A private copy of the base store."""
+    target = tmp_path / "store.db"
+    with connect(base_db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target
+
+
+@pytest.fixture
+def main(capsys, monkeypatch):
+    """positions.cli.main in-process: (exit code, stderr lines, stdout)."""
+    monkeypatch.setenv("POSITIONS_FAKE_EMBEDDER", "1")
+
+    def run(*args) -> tuple[int, list[str], str]:
+        code = cli.main([str(a) for a in args])
+        out = capsys.readouterr()
+        return code, out.err.splitlines(), out.out
+    return run
+
+
+def failure_lines(lines: list[str]) -> list[str]:
+    return [line for line in lines if not line.startswith("added ") and ": warning: " not in line]
+
+
+def assert_one_failure(lines: list[str], label: str, reason: str) -> None:
+    failures = failure_lines(lines)
+    assert len(failures) == 1, lines
+    assert re.fullmatch(re.escape(label) + ": " + reason, failures[0]), (failures[0], reason)
+
+
+# ----------------------------------------------------------------------------------------------
+# each bad input alone: exit 1, one line `path: reason`, store unchanged
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, content, reason", [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
+def test_bad_file_fails_alone_and_changes_nothing(name, content, reason, db, negotiation, tmp_path, main):
+    path = tmp_path / "in" / name
+    path.parent.mkdir()
+    path.write_bytes(content)
+    before = state(db)
+    code, lines, _ = main("ingest", path, "--negotiation", negotiation, "--db", db)
+    assert code == 1
+    assert_one_failure(lines, str(path), reason)
+    assert lines[-1].startswith("added 0 documents") and "1 failed" in lines[-1]
+    assert state(db) == before
+
+
+def test_50_mb_file_fails_fast_by_the_size_limit(db, negotiation, tmp_path, main):
+    path = tmp_path / "huge.md"
+    with path.open("wb") as handle:  # sparse: created at once, nothing written
+        handle.truncate(50 * 1024 * 1024)
+    before = state(db)
+    started = time.monotonic()
+    code, lines, _ = main("ingest", path, "--negotiation", negotiation, "--db", db)
+    assert time.monotonic() - started < 5
+    assert code == 1
+    assert_one_failure(lines, str(path), r"file is 52428800 bytes, more than max_document_bytes=20000000")
+    assert state(db) == before
+
+
+def test_path_that_does_not_exist(db, negotiation, tmp_path, main):
+    before = state(db)
+    code, lines, _ = main("ingest", tmp_path / "nowhere" / "a.md", "--negotiation", negotiation, "--db", db)
+    assert code == 1
+    assert_one_failure(lines, str(tmp_path / "nowhere" / "a.md"), "does not exist")
+    assert state(db) == before
+
+
+def test_fifo_is_refused_not_waited_on(db, negotiation, tmp_path, main):
+    import os
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    code, lines, _ = main("ingest", fifo, "--negotiation", negotiation, "--db", db)
+    assert code == 1
+    assert_one_failure(lines, str(fifo), "not a regular file")
+
+
+@pytest.mark.parametrize("name, content, errors, good_lines", [c[1:] for c in TABLE_CASES],
+                         ids=[c[0] for c in TABLE_CASES])
+def test_table_with_bad_rows_keeps_the_good_rows(name, content, errors, good_lines, db, negotiation, tmp_path, main):
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = state(db)
+    code, lines, _ = main("ingest", path, "--negotiation", negotiation, "--db", db)
+    assert code == 1
+    failures = failure_lines(lines)
+    assert len(failures) == len(errors), lines
+    for (line_number, reason), failure in zip(sorted(errors.items()), failures):
+        label = f"{path}:line {line_number}"
+        assert re.fullmatch(re.escape(label) + ": " + reason, failure), (failure, reason)
+    after = state(db)
+    assert {k: after[0][k] for k in before[0]} == before[0]  # what was stored is untouched
+    assert origins(db) - {o for o in origins(db) if not o.startswith(str(path))} == {
+        f"{path}:line {n}" for n in good_lines}
+
+
+@pytest.mark.parametrize("target, reason", [c[1:] for c in URL_CASES], ids=[c[0] for c in URL_CASES])
+def test_bad_url_fails_with_a_reason(target, reason, server, db, negotiation, main):
+    url = url_for(server, target)
+    before = state(db)
+    started = time.monotonic()
+    code, lines, _ = main("ingest", url, "--negotiation", negotiation, "--db", db, *URL_SETTINGS)
+    assert time.monotonic() - started < 4  # the 0.5 s timeout bounds the whole fetch, even a slow drip
+    assert code == 1
+    assert_one_failure(lines, url, reason)
+    assert state(db) == before
+
+
+# ----------------------------------------------------------------------------------------------
+# negotiation config errors: exit 2, one line naming the file and the problem, store unchanged
+# ----------------------------------------------------------------------------------------------
+DUPLICATE_PARTY = PARTIES_YAML + "  - id: union\n    name: Union again\n    aliases: [Union]\n"
+CONFIG_CASES = [
+    ("duplicate party id", {"parties.yaml": DUPLICATE_PARTY}, "parties.yaml", r"duplicate party id 'union'"),
+    ("duplicate topic id", {"topics.yaml": TOPICS_YAML + "  - id: wages\n    name: Pay\n    description: Pay.\n"},
+     "topics.yaml", r"duplicate topic id 'wages'"),
+    ("empty alias list", {"parties.yaml": "parties:\n  - id: union\n    name: Union\n    aliases: []\n"},
+     "parties.yaml", r"party #1: missing or empty 'aliases'|party 'union': 'aliases' must list at least one name"),
+    ("blank aliases", {"parties.yaml": "parties:\n  - id: union\n    name: Union\n    aliases: ['', ' ']\n"},
+     "parties.yaml", r"party 'union': 'aliases' must list at least one name"),
+    ("YAML syntax error", {"parties.yaml": "parties:\n  - id: union\n    name: [Union\n"}, "parties.yaml",
+     r"YAML error: .+"),
+    ("tab-indented YAML", {"topics.yaml": "topics:\n\t- id: wages\n"}, "topics.yaml", r"YAML error: .+"),
+    ("unknown key", {"topics.yaml": TOPICS_YAML + "    colour: red\n"}, "topics.yaml",
+     r"topic #2: unknown key\(s\) colour; valid keys: id, name, description, keywords, examples"),
+    ("bad role", {"parties.yaml": PARTIES_YAML.replace("role: mediator", "role: referee")}, "parties.yaml",
+     r"party 'mediator': role 'referee' is not one of principal, mediator, third_party"),
+    ("missing file", {"topics.yaml": None}, "topics.yaml", r"file missing .*"),
+    ("empty file", {"parties.yaml": ""}, "parties.yaml", r"expected a mapping with the key 'parties'"),
+    ("not UTF-8", {"parties.yaml": b"parties:\n  - id: union\n    name: Uni\xf3n\n    aliases: [Uni\xf3n]\n"},
+     "parties.yaml", r"not UTF-8 text .*"),
+]
+
+
+@pytest.mark.parametrize("files, culprit, reason", [c[1:] for c in CONFIG_CASES], ids=[c[0] for c in CONFIG_CASES])
+@pytest.mark.parametrize("command", ["ingest", "reanalyse"])
+def test_config_error_exits_2_and_changes_nothing(command, files, culprit, reason, db, tmp_path, main):
+    folder = write_negotiation(tmp_path / NEGOTIATION)  # same name as the stored negotiation
+    for name, content in files.items():
+        if content is None:
+            (folder / name).unlink()
+        elif isinstance(content, bytes):
+            (folder / name).write_bytes(content)
+        else:
+            (folder / name).write_text(content, encoding="utf-8")
+    good = write_corpus(tmp_path / "corpus", 1, first=50)
+    before = state(db)
+    args = ["ingest", *good] if command == "ingest" else ["reanalyse"]
+    code, lines, out = main(*args, "--negotiation", folder, "--db", db)
+    assert code == 2 and out == ""
+    assert len(lines) == 1, lines
+    assert re.fullmatch(r"config error: " + re.escape(str(folder / culprit)) + ": (?:" + reason + ")", lines[0]), lines
+    assert state(db) == before
+
+
+def test_missing_negotiation_folder_exits_2(db, tmp_path, main):
+    code, lines, _ = main("ingest", tmp_path, "--negotiation", tmp_path / "no-such-negotiation", "--db", db)
+    assert code == 2 and str(tmp_path / "no-such-negotiation") in lines[0] and "not found" in lines[0]
+
+
+# ----------------------------------------------------------------------------------------------
+# the dashboard's "Add articles" reads uploads with the same readers
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, content, reason", [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
+def test_bad_upload_is_refused_with_the_same_reason(name, content, reason):
+    with pytest.raises(InputError) as caught:
+        document_from_upload(name, content, ReaderSettings())
+    message = str(caught.value)
+    assert "\n" not in message and re.fullmatch(re.escape(name) + ": " + reason, message), message
+
+
+def test_upload_of_a_table_keeps_its_good_rows():
+    _, name, content, errors, good_lines = TABLE_CASES[0]
+    results = upload_results(name, content, ReaderSettings())
+    assert [label for label, r in results if not isinstance(r, InputError)] == [f"{name}:line {n}" for n in good_lines]
+    assert [label for label, r in results if isinstance(r, InputError)] == [f"{name}:line {n}" for n in errors]
+
+
+def test_oversized_upload_is_refused():
+    message = str(upload_results("big.md", b"a" * 101, ReaderSettings(max_document_bytes=100))[0][1])
+    assert message == "big.md: upload is 101 bytes, more than max_document_bytes=100"
+
+
+# ----------------------------------------------------------------------------------------------
+# all of it in one real CLI run, with good and unusual inputs mixed in
+# ----------------------------------------------------------------------------------------------
+def _damaged_utf8() -> bytes:
+    text = article(14).replace("Harbour City", "Harbour City – Café Zone")
+    raw = text.encode("utf-8")
+    cut = raw.index(b"Port Authority rejected")
+    return raw[:cut] + b"\xff\xc3(\x80 " + raw[cut:]
+
+
+def _cp1252() -> bytes:
+    return ("---\ntitle: Caf\u00e9 talks in Harbour City\ndate: 2024-03-05\n---\n"
+            "The Dockworkers Union demanded a \u201cfair\u201d 14 percent raise \u2014 Lopez said on Tuesday.\n\n"
+            "Tom Baker said the port could pay 5 percent.\n").encode("cp1252")
+
+
+LONG_WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed eiusmod tempor incididunt labore magna".split()
+
+
+@pytest.fixture(scope="module")
+def mixed_run(work, negotiation, base_db, server):
+    """One `python -m positions ingest` over bad, good and unusual inputs together."""
+    import random
+
+    db = work / "mixed.db"
+    with connect(base_db) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    before = state(db)
+    bad_dir = work / "bad"
+    bad_dir.mkdir()
+    bad_files = []
+    for case_id, name, content, _ in FILE_CASES:
+        path = bad_dir / name
+        path.write_bytes(content)
+        bad_files.append(path)
+    good_dir = work / "good"
+    good_dir.mkdir()
+    good = {
+        "plain.md": article(10).encode(),
+        "utf16-bom.md": article(12).encode("utf-16"),  # with a BOM
+        "cp1252.txt": _cp1252(),
+        "crlf.md": article(13).replace("\n", "\r\n").encode(),
+        "damaged-utf8.md": _damaged_utf8(),
+    }
+    rng = random.Random(6)
+    long_line = " ".join(rng.choice(LONG_WORDS) for _ in range(200_000))[:1_000_000]
+    good["long-line.md"] = long_line.encode()
+    for name, content in good.items():
+        (good_dir / name).write_bytes(content)
+    folder = work / "folder"  # good and bad files mixed, nested
+    write_corpus(folder, 1, first=20)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "empty.md").write_bytes(b"")
+    (folder / "sub" / "photo.md").write_bytes(PNG)
+    (folder / "sub" / "image.png").write_bytes(PNG)  # other extensions in a folder are not read
+    with (folder / "sub" / "huge.txt").open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    for _, name, content, _, _ in TABLE_CASES:
+        (folder / name).write_bytes(content)
+    urls = {case_id: url_for(server, target) for case_id, target, _ in URL_CASES if case_id != "slow drip"}
+    args = ["ingest", *bad_files, *sorted(good_dir.iterdir()), folder, work / "missing.md",
+            f"{server}/article", *urls.values(), "--negotiation", negotiation, "--db", db, *URL_SETTINGS]
+    started = time.monotonic()
+    result = run_cli(*args, tmp=work)
+    return dict(db=db, before=before, result=result, seconds=time.monotonic() - started, bad_files=bad_files,
+                good_dir=good_dir, folder=folder, urls=urls, server=server, work=work)
+
+
+def test_mixed_run_exit_1_one_line_per_failure(mixed_run):
+    result = mixed_run["result"]
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    failures = failure_lines(lines)
+    folder = mixed_run["folder"]
+    expected_labels = (
+        [str(p) for p in mixed_run["bad_files"]]
+        + [str(folder / "sub" / n) for n in ("empty.md", "photo.md", "huge.txt")]
+        + [f"{folder / name}:line {n}" for _, name, _, errors, _ in TABLE_CASES for n in errors]
+        + [str(mixed_run["work"] / "missing.md")] + list(mixed_run["urls"].values()))
+    assert sorted(line.split(": ")[0] for line in failures) == sorted(expected_labels)
+    assert lines[-1].startswith("added 11 documents") and f"{len(expected_labels)} failed" in lines[-1]
+    assert "Traceback" not in result.stderr
+
+
+def test_mixed_run_keeps_every_good_input(mixed_run):
+    db, good_dir, folder = mixed_run["db"], mixed_run["good_dir"], mixed_run["folder"]
+    added = origins(db) - set(mixed_run["before"][0] and origins_of(mixed_run["before"]))
+    expected = ({str(p) for p in good_dir.iterdir()} | {str(folder / "round-020.md"), f"{mixed_run['server']}/article"}
+                | {f"{folder / name}:line {n}" for _, name, _, _, good_lines in TABLE_CASES for n in good_lines})
+    assert added == expected
+
+
+def origins_of(state_before) -> set[str]:
+    return set()
+
+
+def test_mixed_run_leaves_stored_documents_untouched(mixed_run):
+    before_docs, before_configs, before_counts = mixed_run["before"]
+    after_docs, after_configs, _ = state(mixed_run["db"])
+    assert {k: after_docs[k] for k in before_docs} == before_docs
+    assert after_configs == before_configs
+    assert len(after_docs) == len(before_docs) + 11
+
+
+def stored(db: Path, origin: str) -> tuple[str, list[str]]:
+    with connect(db) as conn:
+        doc_id, text, warnings = conn.execute("SELECT id, text, warnings FROM documents WHERE origin = ?",
+                                              (origin,)).fetchone()
+        sentences = [r[0] for r in conn.execute("SELECT text FROM sentences WHERE document_id = ?", (doc_id,))]
+    return text, sentences, json.loads(warnings)
+
+
+def test_unusual_encodings_are_read(mixed_run):
+    db, good = mixed_run["db"], mixed_run["good_dir"]
+    plain, _, _ = stored(db, str(good / "plain.md"))
+    utf16, _, warnings = stored(db, str(good / "utf16-bom.md"))
+    assert "demanded a 22 percent raise" in utf16 and "\ufeff" not in utf16 and warnings == []
+    crlf, _, _ = stored(db, str(good / "crlf.md"))
+    assert "\r" not in crlf and "The Port Authority rejected the demand and offered 5 percent" in crlf
+    cp1252, _, warnings = stored(db, str(good / "cp1252.txt"))
+    assert "Caf\u00e9 talks" in cp1252 and "\u201cfair\u201d 14 percent raise \u2014 Lopez" in cp1252
+    assert warnings == ["decoded as Windows-1252 (not UTF-8)"]
+    damaged, _, warnings = stored(db, str(good / "damaged-utf8.md"))
+    assert "Café Zone" in damaged and "\ufffd" in damaged and warnings == ["3 invalid UTF-8 bytes replaced"]
+
+
+def test_decoding_fallbacks_are_warned_on_stderr(mixed_run):
+    good = mixed_run["good_dir"]
+    lines = mixed_run["result"].stderr.splitlines()
+    warnings = sorted(line for line in lines if ": warning: " in line)
+    assert warnings == [f"{good / 'cp1252.txt'}: warning: decoded as Windows-1252 (not UTF-8)",
+                        f"{good / 'damaged-utf8.md'}: warning: 3 invalid UTF-8 bytes replaced"]
+
+
+def test_one_megabyte_line_is_split_into_bounded_sentences(mixed_run):
+    text, sentences, _ = stored(mixed_run["db"], str(mixed_run["good_dir"] / "long-line.md"))
+    assert len(text) == 1_000_000
+    assert len(sentences) >= 1000 and max(map(len, sentences)) <= 1000
+    assert sum(map(len, sentences)) >= 0.99 * len(text)  # cut at spaces: nothing but the spaces lost
+
+
+def test_mixed_run_is_quick(mixed_run):
+    assert mixed_run["seconds"] < 90, mixed_run["seconds"]
