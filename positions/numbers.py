@@ -126,6 +126,21 @@ def extract_quantities(text: str) -> list[Quantity]:
         if single:
             out.append(single)
         i = num.j
+    return _inherit_units(out)
+
+
+def _inherit_units(quantities: list[Quantity]) -> list[Quantity]:
+    """A bare number takes the unit of the nearest counted number in the sentence: "500 of the 1,500 prisoners"."""
+    if not any(q.unit for q in quantities):
+        return quantities
+    out = []
+    for n, q in enumerate(quantities):
+        if not q.unit:
+            donors = sorted((abs(m - n), other.unit) for m, other in enumerate(quantities) if other.unit
+                            and other.unit not in ("percent", "votes"))
+            if donors:
+                q = Quantity(q.value, donors[0][1], q.text, q.qualifier, q.start, q.end)
+        out.append(q)
     return out
 
 
@@ -363,10 +378,6 @@ def _single(text: str, toks: list[_Tok], num: _Num) -> Quantity | None:
         return None
     if num.spelled == "one" and _low(toks, num.j) in _ONE_IDIOM_HEADS \
             and _low(toks, num.i - 1) not in _ONE_COUNTING_BEFORE:
-        return None
-    # attribution, not a term: "two officials said", "three people familiar with the talks"
-    if unit in _SPEAKERS or unit in _SOURCE_NOUNS and (
-            _low(toks, end) in _SOURCE_CUES or (_low(toks, end), _low(toks, end + 1)) == ("with", "knowledge")):
         return None
     qualifier = _qualifier(toks, num.i)
     return _make(text, toks, num, unit, end, None if qualifier == "between" else qualifier)
