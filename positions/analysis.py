@@ -126,54 +126,57 @@ def latest_positions(frame: pd.DataFrame, stances_only: bool = True) -> pd.DataF
     return latest[LATEST_COLUMNS].sort_values(["topic", "party"]).reset_index(drop=True)
 
 
+def numbers_long(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per stated number: the statement's columns plus unit, value (float) and label, in the
+    frame's order. Numbers without a unit or a numeric value are left out."""
+    has = frame["numbers"].map(lambda v: isinstance(v, list) and len(v) > 0).astype(bool)
+    exploded = frame[has].explode("numbers")
+    keep = [isinstance(n, dict) and bool(n.get("unit")) and isinstance(n.get("value"), (int, float))
+            and not isinstance(n.get("value"), bool) for n in exploded["numbers"]]
+    exploded = exploded[np.asarray(keep, dtype=bool)]
+    return exploded.assign(
+        unit=[n["unit"] for n in exploded["numbers"]],
+        value=[float(n["value"]) for n in exploded["numbers"]],
+        label=[format_number(n) for n in exploded["numbers"]],
+    ).reset_index(drop=True)
+
+
+SHIFT_COLUMNS = ["when", "party", "topic", "party_name", "topic_name", "kind", "before", "after", "change",
+                 "before_when", "sentence", "doc_title", "doc_source", "id"]
+
+
 def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Changes of a party's stance (ignoring neutral reports) or of a number (same unit) on a topic,
     most recent first: 'hamas: reject -> accept on ceasefire'."""
-    columns = ["when", "party", "topic", "party_name", "topic_name", "kind", "before", "after", "change",
-               "before_when", "sentence", "doc_title", "doc_source", "id"]
     rows = _chronological(frame[frame["party"].notna() & frame["topic"].notna()])
-    found: list[dict] = []
-    for (_, _), group in rows.groupby(["party", "topic"], sort=False):
-        # stance changes between consecutive statements that take a stance
-        taking = group[group["stance"].notna() & (group["stance"] != "report")]
-        previous = None
-        for row in taking.itertuples(index=False):
-            if previous is not None and row.stance != previous.stance:
-                found.append(_shift(row, "stance", previous.stance, row.stance, previous.when))
-            previous = row
-        # number changes per unit between consecutive statements that give that unit
-        last_by_unit: dict[str, tuple[float, str, pd.Timestamp]] = {}
-        for row in group.itertuples(index=False):
-            for number in row.numbers if isinstance(row.numbers, list) else ():
-                unit, value = number.get("unit"), number.get("value")
-                if not unit or not isinstance(value, (int, float)):
-                    continue
-                before = last_by_unit.get(unit)
-                if before is not None and float(value) != before[0]:
-                    found.append(_shift(row, "number", before[1], format_number(number), before[2]))
-                last_by_unit[unit] = (float(value), format_number(number), row.when)
-    out = pd.DataFrame(found, columns=columns)
-    out = out.sort_values(["when", "id"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    # stance changes between consecutive statements of a party on a topic that take a stance
+    taking = rows[rows["stance"].notna() & (rows["stance"] != "report")]
+    keys = [taking["party"], taking["topic"]]
+    stance = taking.assign(before=taking.groupby(keys)["stance"].shift(),
+                           before_when=taking.groupby(keys)["when"].shift(), after=taking["stance"], kind="stance")
+    stance = stance[stance["before"].notna() & (stance["before"] != stance["after"])]
+    # number changes between consecutive statements of a party on a topic that give the same unit
+    numbers = numbers_long(rows)
+    keys = [numbers["party"], numbers["topic"], numbers["unit"]]
+    numbers = numbers.assign(previous=numbers.groupby(keys)["value"].shift(),
+                             before=numbers.groupby(keys)["label"].shift(),
+                             before_when=numbers.groupby(keys)["when"].shift(), after=numbers["label"], kind="number")
+    numbers = numbers[numbers["previous"].notna() & (numbers["previous"] != numbers["value"])]
+    out = pd.concat([stance, numbers], ignore_index=True) if len(stance) or len(numbers) else \
+        pd.DataFrame(columns=[c for c in SHIFT_COLUMNS if c != "change"])
+    out = out.assign(change=out["before"].astype(str) + " → " + out["after"].astype(str))[SHIFT_COLUMNS]
+    out = out.sort_values(["when", "id", "kind"], ascending=[False, False, False], kind="stable")
+    out = out.reset_index(drop=True)
     return out.head(limit) if limit else out
-
-
-def _shift(row, kind: str, before: str, after: str, before_when) -> dict:
-    return {"when": row.when, "party": row.party, "topic": row.topic, "party_name": row.party_name,
-            "topic_name": row.topic_name, "kind": kind, "before": before, "after": after,
-            "change": f"{before} → {after}",
-            "before_when": before_when, "sentence": row.sentence, "doc_title": row.doc_title,
-            "doc_source": row.doc_source, "id": row.id}
 
 
 def numbers_spread(latest_rows: pd.DataFrame, frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """Per unit, (lowest, highest) of the numbers in the given latest statements (rows of `frame` by id)."""
-    spread: dict[str, list[float]] = {}
-    numbers = frame.set_index("id")["numbers"]
-    for position_id in latest_rows["id"]:
-        for number in numbers.get(position_id, []) or []:
-            if number.get("unit") and isinstance(number.get("value"), (int, float)):
-                spread.setdefault(number["unit"], []).append(float(number["value"]))
-    return {unit: (min(v), max(v)) for unit, v in spread.items() if len(v) >= 2}
+    stated = numbers_long(frame[frame["id"].isin(latest_rows["id"])])
+    if stated.empty:
+        return {}
+    bounds = stated.groupby("unit")["value"].agg(["min", "max", "size"])
+    return {unit: (float(r["min"]), float(r["max"])) for unit, r in bounds.iterrows() if r["size"] >= 2}
 
 
 def gaps(frame: pd.DataFrame, parties: Sequence[str] | None = None) -> pd.DataFrame:
@@ -240,20 +243,28 @@ def numbers_over_time(frame: pd.DataFrame, topics: Iterable[str] | None = None,
     when, party, party_name, topic, unit, value, label (e.g. 'up to 700 prisoners'), stance, sentence, source."""
     columns = ["when", "party", "party_name", "topic", "topic_name", "unit", "value", "label", "stance",
                "sentence", "doc_title", "doc_source", "id"]
-    rows = timeline(frame, topics)
-    found = [
-        {"when": r.when, "party": r.party, "party_name": r.party_name, "topic": r.topic, "topic_name": r.topic_name,
-         "unit": n["unit"], "value": float(n["value"]), "label": format_number(n), "stance": r.stance,
-         "sentence": r.sentence, "doc_title": r.doc_title, "doc_source": r.doc_source, "id": r.id}
-        for r in rows.itertuples(index=False)
-        for n in (r.numbers if isinstance(r.numbers, list) else ())
-        if n.get("unit") and isinstance(n.get("value"), (int, float))
-    ]
-    out = pd.DataFrame(found, columns=columns)
-    if max_units and len(out):
+    out = numbers_long(timeline(frame, topics))
+    if out.empty:
+        return pd.DataFrame(columns=columns)
+    if max_units:
         keep = out["unit"].value_counts().head(max_units).index
         out = out[out["unit"].isin(keep)]
-    return out.reset_index(drop=True)
+    return out[columns].reset_index(drop=True)
+
+
+def thin(points: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """At most `max_points` rows for a chart, spread evenly over time within each party; stances taken
+    are kept before neutral reports. Returns the rows unchanged when there are few enough."""
+    if len(points) <= max_points:
+        return points
+    quota = max(1, max_points // max(1, points["party"].nunique()))
+    kept = []
+    for _, lane in points.groupby("party", sort=False):
+        taking = lane[lane["stance"].notna() & (lane["stance"] != "report")]
+        lane = taking if len(taking) >= quota else lane
+        step = max(1, int(np.ceil(len(lane) / quota)))
+        kept.append(lane.iloc[::-1].iloc[::step].iloc[::-1])  # always keep the latest statement
+    return _chronological(pd.concat(kept))
 
 
 # ---------------------------------------------------------------------------------------------

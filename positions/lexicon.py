@@ -18,11 +18,12 @@ claim insist
 
 # Lemmas that express a stance by themselves.
 STANCE_VERBS: dict[str, str] = {
-    **dict.fromkeys("demand insist require condition seek want urge press".split(), "demand"),
+    **dict.fromkeys("demand insist require condition seek want urge".split(), "demand"),
     **dict.fromkeys("propose offer suggest present table submit float outline unveil draft pitch".split(), "propose"),
     **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse".split(), "accept"),
     **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),
-    **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail".split(), "support"),
+    **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press".split(),
+                    "support"),
     **dict.fromkeys("oppose criticize criticise condemn object denounce protest resist block slam decry "
                     "warn lash".split(), "oppose"),
 }
@@ -30,9 +31,9 @@ STANCE_VERBS: dict[str, str] = {
 # Phrasal patterns: (verb lemma, particle or preposition) -> stance.
 PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("call", "for"): "demand", ("push", "for"): "demand", ("press", "for"): "demand", ("ask", "for"): "demand",
-    ("hold", "out"): "demand", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
+    ("hold", "out"): "demand", ("press", "for"): "support", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
     ("sign", "off"): "accept", ("sign", "on"): "accept", ("go", "along"): "accept", ("agree", "to"): "accept",
-    ("rule", "out"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject", ("pull", "out"): "reject",
+    ("rule", "out"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
     ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose",
     ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
 }
@@ -42,7 +43,7 @@ STANCE_NOUNS: dict[str, str] = {
     **dict.fromkeys("proposal offer plan counterproposal counteroffer framework draft initiative "
                     "suggestion blueprint".split(), "propose"),
     **dict.fromkeys("acceptance approval agreement consent endorsement".split(), "accept"),
-    **dict.fromkeys("rejection refusal dismissal veto".split(), "reject"),
+    **dict.fromkeys("rejection refusal dismissal veto insult nonstarter non-starter farce joke".split(), "reject"),
     **dict.fromkeys("support backing endorsement welcome".split(), "support"),
     **dict.fromkeys("opposition objection criticism condemnation".split(), "oppose"),
 }
@@ -82,3 +83,10 @@ hurt harm damage undermine endanger jeopardize jeopardise threaten catastrophic 
 dangerous counterproductive destabilize destabilise unfair illegal unjustified reckless irresponsible bully blackmail
 """.split())
 FUTURE_MODALS = frozenset("will would shall 'll".split())
+
+# "urged Hamas to accept the deal": asking another party to agree favours the deal (support), it sets no term.
+DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell".split())
+AGREEMENT_VERBS = frozenset("accept agree approve take endorse sign embrace stand seize".split())
+
+# "vowed to raise tariffs", "pledged to keep fighting": the holder commits to an action (a proposal of its own).
+COMMITMENT_VERBS = frozenset("vow pledge promise threaten commit".split())

@@ -19,7 +19,7 @@ from .models import AnalysedDocument, Document, Position, Quantity, Sentence, To
 from .numbers import extract_quantities
 from .readers import iter_documents
 from .sentences import split_sentences
-from .stance import classify_stance
+from .stance import classify_stance, stance_for_role
 from .store import Store
 from .topics import TopicModel, contextual_vectors
 
@@ -122,8 +122,11 @@ class Analyser:
                 positions.append(Position(party=None, topic=None, stance=None, **base))
                 continue
             doc_tokens = parsed[(d, i)]
-            others = frozenset(t for t, p in mention_tokens(doc_tokens, mentions[i]).items() if p != holder.party)
-            stance = classify_stance(doc_tokens, finding.anchor, others).stance
+            token_party = mention_tokens(doc_tokens, mentions[i])
+            others = frozenset(t for t, p in token_party.items() if p != holder.party)
+            own = frozenset(t for t, p in token_party.items() if p == holder.party)
+            stance = classify_stance(doc_tokens, finding.anchor, others, own).stance
+            stance = stance_for_role(stance, self.aliases.role(holder.party))
             for match in matches:
                 numbers = _numbers_for_topic(quantities, match, matches, self.topic_model)
                 confidence = round(holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3)

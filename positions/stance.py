@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (CONDITION_MARKERS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
+from .lexicon import (AGREEMENT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
                       NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES, SPEECH_VERBS, STANCE_ADJECTIVES,
                       STANCE_NOUNS, STANCE_VERBS)
 
@@ -58,7 +58,15 @@ def _fall_short(token) -> bool:
     return negated and any(o.lemma_.lower() in FALL_SHORT_OBJECTS for o in objects)
 
 
-def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = frozenset()) -> StanceReading:
+def stance_for_role(stance: str, role: str | None) -> str:
+    """A mediator or third party that agrees to a deal it is not party to supports it."""
+    if role in ("mediator", "third_party") and stance == "accept":
+        return "support"
+    return stance
+
+
+def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = frozenset(),
+                    holder_tokens: frozenset[int] = frozenset()) -> StanceReading:
     """Walk from the anchor (the holder's verb or stance noun) down its clauses to the first stance cue.
 
     `other_parties` are token indices naming parties other than the holder: "Hamas's demands" in a sentence held
@@ -67,6 +75,9 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     if anchor is None:
         return StanceReading("report", None)
     start = doc[anchor]
+    condition = _condition_in(start)
+    if condition is not None:  # "no agreement unless ...", "any deal has to ...": the holder sets a condition
+        return condition
     frontier, seen = [start], {start.i}
     for _ in range(5):
         nxt = []
@@ -80,10 +91,34 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
                     seen.add(child.i)
                     nxt.append(child)
         frontier = nxt
-    return _fallback_reading(start)
+    return _fallback_reading(start, holder_tokens)
 
 
-def _fallback_reading(anchor) -> StanceReading:
+def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
+    """The verb's subject is the holder: a token of its name, a pronoun or a generic speaker ("the group")."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return (child.i in holder_tokens or child.lower_ in PRONOUNS or child.lemma_.lower() in GENERIC_SPEAKERS
+                    or any(c.i in holder_tokens for c in child.children))
+    return verb.dep_ in ("xcomp", "conj") and verb.head is not verb and _is_holder_subject(verb.head, holder_tokens)
+
+
+def _condition_in(anchor) -> StanceReading | None:
+    """'unless', 'only if', 'as long as', or an obligation modal in the holder's own clause -> demand."""
+    clause = list(anchor.subtree)
+    lowers = [t.lower_ for t in clause]
+    for i, word in enumerate(lowers):
+        if word == "unless" or (word == "if" and i and lowers[i - 1] == "only") or \
+                (word == "as" and lowers[i + 1:i + 3] == ["long", "as"]):
+            return StanceReading("demand", word)
+    for t in clause:
+        if t.pos_ in ("VERB", "AUX") and t.i != anchor.i and has_obligation_modal(t) and \
+                t.lemma_.lower() not in AGREEMENT_VERBS:  # "Hamas must accept" is handled as a directive
+            return StanceReading("demand", t.text)
+    return None
+
+
+def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset()) -> StanceReading:
     """No stance word: read the reported clause's modality.
 
     'must / has to / unless / only if' -> demand; 'would not / will never' -> reject; negative evaluation
@@ -101,12 +136,18 @@ def _fallback_reading(anchor) -> StanceReading:
     for t in clause:
         if t.lemma_.lower() in NEGATIVE_EVALUATION:
             return StanceReading("oppose", t.text)
+    if anchor.lemma_.lower() in COMMITMENT_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in anchor.children):
+        return StanceReading("propose", anchor.text)  # "vows to raise tariffs"
+    if "if" in lowers and any(t.pos_ in ("VERB", "AUX") and any(c.lower_ in FUTURE_MODALS for c in t.children)
+                              for t in clause):
+        return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
     for t in clause:
         if t.pos_ == "VERB" and t.i != anchor.i and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS
                                                         for c in t.children):
             if _is_negated(t):
                 return StanceReading("reject", t.text, True)
-            return StanceReading("propose", t.text)
+            if _is_holder_subject(t, holder_tokens):  # a vow or an offer by the holder, not "the truce would allow"
+                return StanceReading("propose", t.text)
     return StanceReading("report", None)
 
 
@@ -123,6 +164,16 @@ def _reading_at(token) -> StanceReading | None:
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
+    if stance == "propose" and token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass"):
+        return None  # "the offer was an insult": the offer is what is judged, not what the holder does
+    if stance == "demand" and token.pos_ == "VERB":
+        for child in token.children:
+            if child.dep_ == "ccomp" and _is_negated(child):  # "insisted the pause would not mean the end"
+                return StanceReading("reject", child.text, True)
+    if lemma in DIRECTIVE_VERBS and token.pos_ == "VERB":
+        for child in token.children:
+            if child.dep_ in ("xcomp", "ccomp") and child.lemma_.lower() in AGREEMENT_VERBS and not _is_negated(child):
+                return StanceReading("support", token.text)  # "urged Hamas to accept the deal"
     if stance is None:
         if token.pos_ == "VERB" and lemma in SPEECH_VERBS and lemma in ("insist", "urge", "demand"):
             return StanceReading("demand", token.text)

@@ -252,3 +252,14 @@ def test_exports_round_trip():
 
 def test_recent_first():
     assert list(analysis.recent_first(HISTORY, 2)["id"]) == [7, 6]
+
+
+def test_thin_keeps_stances_spread_over_time_and_the_latest():
+    rows = frame(*[("a", "x", "report" if i % 2 else "demand", f"2024-01-{i + 1:02d}", []) for i in range(20)],
+                 *[("b", "x", "accept", f"2024-02-{i + 1:02d}", []) for i in range(3)])
+    assert analysis.thin(rows, 100) is rows
+    thinned = analysis.thin(rows, 10)
+    alpha = thinned[thinned["party"] == "a"]
+    assert len(alpha) <= 5 and set(alpha["stance"]) == {"demand"}
+    assert alpha["when"].max() == pd.Timestamp("2024-01-19")  # the latest demand
+    assert len(thinned[thinned["party"] == "b"]) == 3 and thinned["when"].is_monotonic_increasing

@@ -47,7 +47,7 @@ def read(nlp, negotiation, sentence, context=None):
     ("“We will never agree to a truce on these terms,” Mr. Odum said.", "south", "direct_quote", "reject"),
     ("Foreign Minister Lind reiterated the Broker State's opposition to a truce.", "broker", "said_subject", "oppose"),
     ("The truce plan was rejected by the Southern Front late Tuesday.", "south", "said_subject", "reject"),
-    ("A Northern official, who spoke on condition of anonymity, said the truce offer was final.",
+    ("A Northern official, who spoke on condition of anonymity, said Northland had made a final truce offer.",
      "north", "anonymous_official", "propose"),
     ("The talks stalled over Southland's demand for a permanent truce.", "south", "possessive", "demand"),
     ("The latest truce draft is acceptable, according to Northern officials.", "north", "according_to", "accept"),

@@ -99,7 +99,7 @@ def negotiations() -> list[str]:
     return _negotiations(_db(), revision())
 
 
-@st.cache_data(show_spinner="Reading statements…", max_entries=8)
+@st.cache_resource(show_spinner="Reading statements…", max_entries=4)
 def _statements(path: str, name: str, positions_only: bool, revision: int) -> pd.DataFrame:
     current = _store(path)
     frame = current.statements(name, positions_only=positions_only)
@@ -107,7 +107,11 @@ def _statements(path: str, name: str, positions_only: bool, revision: int) -> pd
 
 
 def statements(name: str, positions_only: bool = True) -> pd.DataFrame:
-    """Prepared statement rows of a negotiation (corrections applied), cached until the store changes."""
+    """Prepared statement rows of a negotiation (corrections applied), cached until the store changes.
+
+    A query result, but held with cache_resource on purpose: cache_data would copy (unpickle) 100k rows
+    on every call, several times per page run. The frame is shared: treat it as read-only (the analysis
+    functions never modify their input)."""
     return _statements(_db(), name, positions_only, revision())
 
 

@@ -5,6 +5,8 @@ from positions import analysis, charts
 from positions.ui import resources, widgets
 from positions.ui.text import md
 
+MAX_POINTS = 4000  # per chart: beyond this a browser slows down and points hide each other anyway
+
 filters = widgets.filters()
 if filters is None:
     st.stop()
@@ -16,12 +18,15 @@ rows = analysis.filter_statements(resources.statements(filters.negotiation), **f
 widgets.header("Timeline", neg, filters)
 
 points = analysis.timeline(rows)
+shown = analysis.thin(points, MAX_POINTS)
 parties = widgets.party_axis(neg, points["party"], filters.parties)
 events = analysis.events_in_view(neg.events, filters.topics, filters.start, filters.end) if show_events else []
-chosen = st.plotly_chart(charts.swimlanes(points, parties, events), key="swimlanes", on_select="rerun",
+chosen = st.plotly_chart(charts.swimlanes(shown, parties, events), key="swimlanes", on_select="rerun",
                          selection_mode="points", config={"displaylogo": False})
 st.caption("One lane per party; colour = stance, symbol = topic. Hover a point for the sentence; "
-           "click one to read it in its paragraph.")
+           "click one to read it in its paragraph."
+           + (f" Showing {len(shown):,} of {len(points):,} statements, spread over time; choose topics or dates "
+              "in the sidebar to see every one." if len(shown) < len(points) else ""))
 if events:
     st.caption("Key events (dotted lines): " + " · ".join(f"{e.date:%d %b %Y} {md(e.label)}" for e in events))
 
@@ -32,7 +37,7 @@ for position_id in selected[:3]:
         with st.container(border=True):
             widgets.evidence(match.iloc[0])
 
-numbers = analysis.numbers_over_time(rows, max_units=max_units)
+numbers = analysis.thin(analysis.numbers_over_time(rows, max_units=max_units), MAX_POINTS)
 st.plotly_chart(charts.numbers_steps(numbers, widgets.party_axis(neg, numbers["party"], filters.parties), events),
                 key="numbers", config={"displaylogo": False})
 st.caption("Each step holds a party's last stated figure until it names another (e.g. prisoners demanded "

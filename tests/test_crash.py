@@ -1,0 +1,252 @@
+"""Crashes and concurrent use: SIGKILL during ingest and re-analysis, two ingests at once, a reader while an ingest
+writes, and analysts' corrections through all of it. Bounded in time: a few CLI runs with the fake embedder.
+
+A failing kill test prints its random seed; POSITIONS_CRASH_SEED=N replays the same kill moments.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from cli_support import (NEGOTIATION, PARTIES_YAML, TOPICS_YAML, check_whole_documents, connect, count_rows, jsonl,
+                         run_cli, start_cli, write_corpus, write_negotiation)
+from positions.store import Store
+
+SMALL_BATCHES = ("--set", "pipeline.documents_per_batch=2")
+
+
+@pytest.fixture
+def seed() -> int:
+    value = int(os.environ.get("POSITIONS_CRASH_SEED") or time.time_ns() % 1_000_000)
+    print(f"POSITIONS_CRASH_SEED={value}")
+    return value
+
+
+def documents_stored(db: Path) -> int:
+    """Documents committed so far (0 while the store or its schema does not exist yet)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:  # no schema yet
+        return 0
+
+
+def max_sentence_id(db: Path) -> int:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+        return conn.execute("SELECT COALESCE(MAX(id), 0) FROM sentences").fetchone()[0]
+
+
+def wait_until(condition, process, limit: float = 90) -> bool:
+    """Poll until condition() holds; False if the process ended first."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if process.poll() is not None:
+            return condition()
+        time.sleep(0.02)
+    raise AssertionError("no progress within the time limit")
+
+
+def kill(process) -> int:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=30)
+    return process.returncode
+
+
+def assert_whole(db: Path, documents: int | None = None) -> None:
+    check = check_whole_documents(db)
+    assert check.problems == []
+    if documents is not None:
+        assert check.documents == documents
+
+
+def corrected_rows(db: Path) -> dict[tuple, dict]:
+    store = Store(db).init()
+    try:
+        frame = store.statements()
+    finally:
+        store.close()
+    return {(r["doc_origin"], r["start"], r["original_topic"]): r for r in frame.to_dict("records") if r["corrected"]}
+
+
+def add_corrections(db: Path) -> dict[tuple, tuple[str, str | None]]:
+    """Correct the stance of one position row, the party of another and the topic of a sentence with no position;
+    returns {(origin, start, original topic): (field, value)}."""
+    store = Store(db).init()
+    try:
+        frame = store.statements()
+        held = frame[frame["party"].notna() & frame["topic"].notna()]
+        empty = frame[frame["party"].isna()]
+        picks = [(held.iloc[0], "stance", "accept" if held.iloc[0]["stance"] != "accept" else "reject"),
+                 (held.iloc[-1], "party", "mediator" if held.iloc[-1]["party"] != "mediator" else "union"),
+                 (empty.iloc[len(empty) // 2], "topic", "automation")]
+        expected = {}
+        for row, field, value in picks:
+            store.add_correction(int(row["id"]), field, value, note="checked by hand")
+            expected[(row["doc_origin"], int(row["start"]), row["original_topic"])] = (field, value)
+        return expected
+    finally:
+        store.close()
+
+
+def assert_corrections_applied(db: Path, expected: dict[tuple, tuple[str, str | None]]) -> None:
+    rows = corrected_rows(db)
+    for key, (field, value) in expected.items():
+        assert key in rows, (key, sorted(rows))
+        assert rows[key][field] == value
+
+
+def corrections_table(db: Path) -> list[tuple]:
+    with connect(db) as conn:
+        return conn.execute("SELECT * FROM corrections ORDER BY id").fetchall()
+
+
+# ----------------------------------------------------------------------------------------------
+# SIGKILL during ingest
+# ----------------------------------------------------------------------------------------------
+def test_sigkill_during_ingest_leaves_only_whole_documents(tmp_path, seed):
+    rng = random.Random(seed)
+    negotiation = write_negotiation(tmp_path / NEGOTIATION)
+    write_corpus(tmp_path / "corpus", 60)
+    db = tmp_path / "store.db"
+    args = ("ingest", tmp_path / "corpus", "--negotiation", negotiation, "--db", db, *SMALL_BATCHES)
+    started = time.monotonic()
+    codes, stored, corrections = [], [], None
+    for round_number in range(4):
+        before = documents_stored(db)
+        process = start_cli(*args, tmp=tmp_path)
+        if round_number == 0:
+            # anywhere: while Python starts, the schema is created, the models load or the first batch is written
+            time.sleep(rng.uniform(0.2, 4.0))
+        elif wait_until(lambda: documents_stored(db) > before, process):
+            time.sleep(rng.uniform(0.0, 0.4))  # somewhere in the writing phase
+        codes.append(kill(process))
+        stored.append(documents_stored(db))
+        assert_whole(db)
+        if corrections is None and stored[-1]:
+            corrections = add_corrections(db)
+        if corrections:
+            assert_corrections_applied(db, corrections)
+    assert codes.count(-signal.SIGKILL) >= 3, (codes, stored)
+    assert stored == sorted(stored) and stored[-1] < 60, stored
+
+    result = run_cli(*args, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"added {60 - stored[-1]} documents" in result.stderr and f"{stored[-1]} already stored" in result.stderr
+    assert_whole(db, documents=60)
+    assert_corrections_applied(db, corrections)
+    assert time.monotonic() - started < 120
+
+
+# ----------------------------------------------------------------------------------------------
+# concurrent use
+# ----------------------------------------------------------------------------------------------
+def test_two_overlapping_ingests_and_a_reader_at_once(tmp_path):
+    """Two ingests of overlapping folders store each document once; a reader that was open before (a dashboard
+    left running) sees no lock errors, never sees documents disappear, and sees the new data afterwards."""
+    negotiation = write_negotiation(tmp_path / NEGOTIATION)
+    first = write_corpus(tmp_path / "first", 40)  # 0..39
+    second = write_corpus(tmp_path / "second", 40, first=20)  # 20..59: 20..39 in both
+    db = tmp_path / "store.db"
+    reader = Store(db).init()
+    seen, errors, done = [], [], threading.Event()
+
+    def read_loop() -> None:
+        while not done.is_set():
+            try:
+                frame = reader.statements()
+                reader.embeddings()
+                seen.append(frame["document_id"].nunique() if len(frame) else 0)
+            except Exception as exc:  # noqa: BLE001 (any error fails the test)
+                errors.append(repr(exc))
+            time.sleep(0.02)
+
+    thread = threading.Thread(target=read_loop, daemon=True)
+    thread.start()
+    try:
+        runs = [start_cli("ingest", folder, "--negotiation", negotiation, "--db", db, *SMALL_BATCHES, tmp=tmp_path)
+                for folder in (tmp_path / "first", tmp_path / "second")]
+        outputs = [run.communicate(timeout=180) for run in runs]
+    finally:
+        done.set()
+        thread.join(timeout=30)
+    for run, (_, err) in zip(runs, outputs):
+        assert run.returncode == 0, err
+        assert "locked" not in err.lower() and "Traceback" not in err
+    added = [int(err.split("added ")[1].split()[0]) for _, err in outputs]
+    assert sum(added) == 60, outputs
+    assert_whole(db, documents=60)
+    with connect(db) as conn:
+        origins = [Path(r[0]).name for r in conn.execute("SELECT origin FROM documents")]
+    assert sorted(origins) == sorted({p.name for p in first + second})
+
+    assert errors == []
+    assert seen == sorted(seen), "the reader saw documents disappear"
+    assert len(set(seen)) >= 2, seen  # it read while documents were being added
+    assert reader.statements()["document_id"].nunique() == 60  # the same connection sees the new data
+    reader.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# corrections survive re-ingest, re-analysis with a changed config, and a crash during re-analysis
+# ----------------------------------------------------------------------------------------------
+def test_corrections_survive_reingest_reanalysis_and_a_crash(tmp_path, seed):
+    rng = random.Random(seed)
+    negotiation = write_negotiation(tmp_path / "v1" / NEGOTIATION)
+    write_corpus(tmp_path / "corpus", 24)
+    db = tmp_path / "store.db"
+    ingest = ("ingest", tmp_path / "corpus", "--negotiation", negotiation, "--db", db)
+    assert run_cli(*ingest, tmp=tmp_path).returncode == 0
+    expected = add_corrections(db)
+    table = corrections_table(db)
+    assert len(table) == 3
+    assert_corrections_applied(db, expected)
+
+    again = run_cli(*ingest, tmp=tmp_path)
+    assert again.returncode == 0 and "added 0 documents" in again.stderr
+    assert_corrections_applied(db, expected)
+
+    # the config changes: a new alias and a new topic (same negotiation name, another folder)
+    changed = write_negotiation(
+        tmp_path / "v2" / NEGOTIATION,
+        parties=PARTIES_YAML.replace("aliases: [Dockworkers Union,", "aliases: [dockers, Dockworkers Union,"),
+        topics=TOPICS_YAML + "  - id: pensions\n    name: Pensions\n    description: Retirement pay of dockworkers.\n"
+                             "    keywords: [pension, pensions, retirement]\n")
+    # re-analysis with the changed config, killed in the middle: each document keeps its old or its new analysis
+    args = ("reanalyse", "--negotiation", changed, "--db", db, "--set", "pipeline.documents_per_batch=1")
+    sentences_before = max_sentence_id(db)
+    process = start_cli(*args, tmp=tmp_path)
+    if wait_until(lambda: max_sentence_id(db) > sentences_before, process):
+        time.sleep(rng.uniform(0.0, 0.3))
+    code = kill(process)
+    assert_whole(db, documents=24)
+    assert corrections_table(db) == table
+    assert_corrections_applied(db, expected)
+
+    # the re-run completes the re-analysis
+    sentences_before = max_sentence_id(db)
+    result = run_cli(*args, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "re-analysed 24 documents" in result.stderr
+    assert max_sentence_id(db) > sentences_before
+    store = Store(db).init()
+    assert [t.id for t in store.negotiation(NEGOTIATION).topics] == ["wages", "automation", "pensions"]
+    store.close()
+    assert_whole(db, documents=24)
+    assert corrections_table(db) == table
+    assert_corrections_applied(db, expected)
+    rows = jsonl(run_cli("statements", "--db", db, tmp=tmp_path).stdout)
+    assert sum(row["corrected"] for row in rows) >= 3
+    assert code in (-signal.SIGKILL, 0)
+    assert count_rows(db)["documents"] == 24
