@@ -313,23 +313,29 @@ def party_similarity(frame: pd.DataFrame, ids: np.ndarray, matrix: np.ndarray, p
     if rows.empty or len(ids) == 0:
         return pd.DataFrame(columns=columns)
     found, vectors = _vectors_for(rows["sentence_id"].to_numpy(), ids, matrix)
-    rows = rows[found].assign(period=rows.loc[found, "when"].dt.to_period(freq).dt.start_time)
-    rows = rows.reset_index(drop=True)
-    names = dict(zip(frame["party"], frame["party_name"]))
+    rows = rows[found]
+    periods = rows["when"].dt.to_period(freq)
+    period_codes, period_values = pd.factorize(periods, sort=True)
+    party_index = {party: i for i, party in enumerate(parties)}
+    party_codes = rows["party"].map(party_index).to_numpy()
+    # vector sums and counts per (period, party); running totals when cumulative
+    sums = np.zeros((len(period_values), len(parties), vectors.shape[1]), dtype=np.float64)
+    counts = np.zeros((len(period_values), len(parties)), dtype=np.int64)
+    np.add.at(sums, (period_codes, party_codes), vectors)
+    np.add.at(counts, (period_codes, party_codes), 1)
+    if cumulative:
+        sums, counts = np.cumsum(sums, axis=0), np.cumsum(counts, axis=0)
+    names = dict(zip(rows["party"], rows["party_name"]))
     out = []
-    for period in sorted(rows["period"].unique()):
-        in_period = rows["period"] <= period if cumulative else rows["period"] == period
-        means, counts = {}, {}
-        for party in parties:
-            mask = (in_period & (rows["party"] == party)).to_numpy()
-            if mask.any():
-                means[party], counts[party] = vectors[mask].mean(axis=0), int(mask.sum())
+    for p, period in enumerate(period_values):
         for i, a in enumerate(parties):
-            for b in parties[i + 1:]:
-                if a in means and b in means:
-                    out.append({"period": period, "party_a": a, "party_b": b,
+            for j in range(i + 1, len(parties)):
+                b = parties[j]
+                if counts[p, i] and counts[p, j]:
+                    out.append({"period": period.start_time, "party_a": a, "party_b": b,
                                 "pair": f"{names.get(a, a)} – {names.get(b, b)}",
-                                "similarity": _cosine(means[a], means[b]), "n_a": counts[a], "n_b": counts[b]})
+                                "similarity": _cosine(sums[p, i], sums[p, j]),  # cosine of sums = of means
+                                "n_a": int(counts[p, i]), "n_b": int(counts[p, j])})
     return pd.DataFrame(out, columns=columns)
 
 
@@ -355,12 +361,12 @@ def statement_pairs(frame: pd.DataFrame, ids: np.ndarray, matrix: np.ndarray, pa
     similarity = va @ vb.T
     pol_a = a["stance"].map(POLARITY).fillna(0).to_numpy()[:, None]
     pol_b = b["stance"].map(POLARITY).fillna(0).to_numpy()[None, :]
-    relation = np.where(pol_a * pol_b > 0, "agree", np.where(pol_a * pol_b < 0, "disagree", ""))
+    relation = np.sign(pol_a * pol_b).astype(np.int8)  # 1 = same side, -1 = opposite sides, 0 = neutral
     # a sentence given to both parties is no pair; a sentence with several topics counts once
-    relation[a["sentence_id"].to_numpy()[:, None] == b["sentence_id"].to_numpy()[None, :]] = ""
+    relation[a["sentence_id"].to_numpy()[:, None] == b["sentence_id"].to_numpy()[None, :]] = 0
     out = []
-    for name in ("agree", "disagree"):
-        candidates = np.argwhere(relation == name)
+    for name, code in (("agree", 1), ("disagree", -1)):
+        candidates = np.argwhere(relation == code)
         if len(candidates) == 0:
             continue
         scores = similarity[candidates[:, 0], candidates[:, 1]]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import textwrap
 from typing import Iterable, Sequence
 
 import pandas as pd
@@ -42,11 +41,21 @@ def esc(value) -> str:
 
 
 def wrap(value, width: int = 80, limit: int = 480) -> str:
-    """Escaped text broken into lines of `width` with <br> (wrapped before escaping, so entities stay whole)."""
-    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    """Escaped text broken into lines of about `width` with <br> (wrapped before escaping, so entities stay
+    whole). Greedy on spaces: hover labels are built for thousands of points, textwrap is too slow."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else " ".join(str(value).split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return "<br>".join(esc(line) for line in textwrap.wrap(text, width)) if text else ""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return "<br>".join(esc(x) for x in lines)
 
 
 def _date(value) -> str:

@@ -112,8 +112,20 @@ def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, boo
 
 
 def _is_generic_speaker(token) -> bool:
-    lower = token.lower_
-    return lower in PRONOUNS or token.lemma_.lower() in GENERIC_SPEAKERS
+    """'he', 'they', 'the group', 'the ministry': a speaker named earlier. 'The Gaza health ministry' or
+    'officials familiar with the talks' name someone else (or no one) and are not carried over."""
+    if token.lower_ in PRONOUNS:
+        return True
+    if token.lemma_.lower() not in GENERIC_SPEAKERS:
+        return False
+    modifiers = [c for c in token.children if c.dep_ not in ("punct", "cc")]
+    return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers) and modifiers != []
+
+
+def _declines_comment(verb) -> bool:
+    """'declined to comment', 'refused to comment': no position."""
+    return verb.lemma_.lower() in ("decline", "refuse") and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in ("comment", "say", "discuss", "elaborate") for c in verb.children)
 
 
 def _subject_of(verb):
@@ -186,14 +198,20 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
         subject = _subject_of(verb)
         if subject is None:
             continue
+        if _declines_comment(verb):
+            return HolderFinding(Holder(None), None, False)
         party, anonymous = _party_of_phrase(subject, token_party)
         if party is not None:
             attribution = "anonymous_official" if anonymous else ("direct_quote" if quoted else "said_subject")
             speaker = (verb, party, attribution, subject)
             break
-        if _is_generic_speaker(subject) and context_party and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
-            speaker = (verb, context_party, "carried_over", subject)
-            break
+        if _is_generic_speaker(subject):
+            if context_party and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
+                speaker = (verb, context_party, "carried_over", subject)
+                break
+            continue
+        if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
+            return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
 
     if speaker is not None:
         verb, party, attribution, subject = speaker

@@ -138,6 +138,7 @@ def test_sigkill_during_ingest_leaves_only_whole_documents(tmp_path, seed):
             corrections = add_corrections(db)
         if corrections:
             assert_corrections_applied(db, corrections)
+    print(f"exit codes {codes}, documents stored after each kill {stored}")
     assert codes.count(-signal.SIGKILL) >= 3, (codes, stored)
     assert stored == sorted(stored) and stored[-1] < 60, stored
 
