@@ -211,6 +211,11 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 break
             continue
         if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
+            relayed = _relayed_position(verb, None, token_party)  # "a person familiar with the talks said Ford ..."
+            if relayed is not None:
+                anonymous = subject.lemma_.lower() in ANONYMOUS_SPEAKERS
+                return _finding(relayed[1], "anonymous_official" if anonymous else "said_subject", doc, subject,
+                                relayed[0].i)
             return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
 
     if speaker is not None:
@@ -253,10 +258,11 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
     if verb.lemma_.lower() not in REPORTING_VERBS:
         return None
     for inner in _clauses_below(verb, depth=2):
-        if inner.dep_ not in ("ccomp", "conj", "parataxis") or not _is_statement_verb(inner):
+        if inner.dep_ not in ("ccomp", "conj", "parataxis"):
             continue
-        if inner.lemma_.lower() not in STANCE_VERBS and not any(
-                (inner.lemma_.lower(), c.lower_) in PHRASAL_STANCES for c in inner.children):
+        willing = _stance_adjective_head(inner)  # "Ford was prepared to offer ..."
+        if not willing and (not _is_statement_verb(inner) or (inner.lemma_.lower() not in STANCE_VERBS and not any(
+                (inner.lemma_.lower(), c.lower_) in PHRASAL_STANCES for c in inner.children))):
             continue
         if has_obligation_modal(inner):  # "Hamas must accept" is the speaker's demand
             continue
