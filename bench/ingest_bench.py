@@ -69,7 +69,7 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
     from positions.embeddings import SentenceTransformerEmbedder
     from positions.pipeline import load_spacy
 
-    target = 1200 if quick else 6000
+    target = 1200 if quick else 5300
     reps = 3
     corpus = generate(work / "corpus", target)
     settings = Settings()
@@ -90,12 +90,24 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
     store.close()
     log(f"  corpus: {len(corpus)} negotiations, {count} sentences (warm-up ingest {warm.wall:.1f} s)")
 
-    batch, threads = settings.embedding.batch_size, torch.get_num_threads()
-    encoder, pipeline, reingest, cpu_enc, cpu_pipe, pairs = [], [], [], [], [], []
-    for rep in range(reps):
+    batch, threads = settings.embedding.batch_size, embedder.workers
+
+    def pure_encoder():
+        """SentenceTransformer.encode as its users call it: torch's own threads, as many as the pipeline uses."""
+        before = torch.get_num_threads()
+        torch.set_num_threads(threads)
+        try:
+            return model.encode(texts, batch_size=batch, convert_to_numpy=True, normalize_embeddings=True,
+                                show_progress_bar=False)
+        finally:
+            torch.set_num_threads(before)
+
+    encoder, ours, pipeline, reingest, cpu_enc, cpu_pipe, pairs, own_pairs = [], [], [], [], [], [], [], []
+    for rep in range(reps):  # interleaved, so that a busy spell of the machine hits both sides of a ratio
         with Clock() as enc:
-            vectors = model.encode(texts, batch_size=batch, convert_to_numpy=True, normalize_embeddings=True,
-                                   show_progress_bar=False)
+            vectors = pure_encoder()
+        with Clock() as own:
+            embedder.embed(texts)
         with Clock() as pipe:
             sentences, store = _ingest_all(corpus, work / f"ingest-{rep}.db", settings, embedder)
         with Clock() as again:
@@ -104,13 +116,16 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
         store.close()
         assert counts["sentences"] == sentences, "re-ingest changed the store"
         encoder.append(len(texts) / enc.wall)
+        ours.append(len(texts) / own.wall)
         pipeline.append(sentences / pipe.wall)
         reingest.append(pipe.wall / again.wall)
         cpu_enc.append(enc.cpu)
         cpu_pipe.append(pipe.cpu)
         pairs.append(pipeline[-1] / encoder[-1])
-        log(f"  rep {rep + 1}: encoder {encoder[-1]:.1f}/s, pipeline {pipeline[-1]:.1f}/s "
-            f"(ratio {pairs[-1]:.2f}), re-ingest {again.wall * 1000:.0f} ms, load {load_average()[0]:.1f}")
+        own_pairs.append(pipeline[-1] / ours[-1])
+        log(f"  rep {rep + 1}: encoder {encoder[-1]:.1f}/s, our embedder {ours[-1]:.1f}/s, pipeline "
+            f"{pipeline[-1]:.1f}/s (ratio {pairs[-1]:.2f}), re-ingest {again.wall * 1000:.0f} ms, "
+            f"load {load_average()[0]:.1f}")
     data.vectors = np.asarray(vectors, dtype=np.float32)
     data.pipeline_s = len(texts) / median(pipeline)
 
@@ -128,7 +143,7 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
     max_len = model.max_seq_length
     tokens = sum(len(ids) for ids in tokenizer(texts, truncation=True, max_length=max_len)["input_ids"])
     encoder_gflops = median(encoder) * (tokens / len(texts)) * FLOP_PER_TOKEN / 1e9
-    matmul = _matmul_gflops(torch)
+    matmul = _matmul_gflops(torch, threads)
     result = {
         "sentences": len(texts),
         "negotiations": len(corpus),
@@ -140,17 +155,20 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
         "pipeline_sentences_per_s": median(pipeline),
         "ratio_pipeline_to_encoder": median(pairs),
         "ratio_of_medians": median(pipeline) / median(encoder),
+        "our_embedder_sentences_per_s": median(ours),
+        "ratio_pipeline_to_our_embedder": median(own_pairs),
         "cpu_s_encoder": median(cpu_enc),
         "cpu_s_pipeline": median(cpu_pipe),
         "ratio_cpu_encoder_to_pipeline": median(cpu_enc) / median(cpu_pipe),
         "reingest_speedup": median(reingest),
         "pipeline_precomputed_embeddings_s": data.pipeline_precomputed_s,
-        "per_rep": {"encoder": encoder, "pipeline": pipeline, "ratio": pairs, "reingest_speedup": reingest},
+        "per_rep": {"encoder": encoder, "our_embedder": ours, "pipeline": pipeline, "ratio": pairs, "reingest_speedup": reingest},
         "encoder": {
             "tokens": tokens,
             "tokens_per_sentence": tokens / len(texts),
             "flop_per_token": FLOP_PER_TOKEN,
             "encoder_gflops": encoder_gflops,
+            "our_embedder_gflops": median(ours) * (tokens / len(texts)) * FLOP_PER_TOKEN / 1e9,
             "matmul_gflops": matmul,
             "ratio_encoder_to_matmul": encoder_gflops / matmul["torch_fp32"],
         },
@@ -158,8 +176,17 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
     return result, data
 
 
-def _matmul_gflops(torch) -> dict:
+def _matmul_gflops(torch, threads: int) -> dict:
     """fp32 GEMM throughput (torch with the encoder's threads, and numpy), median of repeats."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        return _matmuls(torch)
+    finally:
+        torch.set_num_threads(before)
+
+
+def _matmuls(torch) -> dict:
     out = {}
     n = 2048
     a, b = torch.randn(n, n), torch.randn(n, n)

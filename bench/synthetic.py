@@ -17,24 +17,48 @@ import numpy as np
 DIM = 384
 
 
-def _subtopics(dim: int = DIM) -> np.ndarray:
-    """1,000 topic directions, each with 50 subtopic centres around it (fixed seed: shared by data and queries)."""
+def real_shape(vectors: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, factor) of real MiniLM sentence vectors (the sample corpus): factor @ g ~ N(0, covariance)."""
+    if vectors is None:
+        from positions.embeddings import SentenceTransformerEmbedder
+
+        vectors = SentenceTransformerEmbedder().embed(sample_sentences())
+    vectors = np.asarray(vectors, dtype=np.float64)
+    values, basis = np.linalg.eigh(np.cov(vectors.T))
+    return vectors.mean(axis=0).astype(np.float32), (basis * np.sqrt(np.clip(values, 0, None))).astype(np.float32)
+
+
+_SHAPE: dict = {}
+
+
+def _shape():
+    if "value" not in _SHAPE:
+        _SHAPE["value"] = real_shape()
+    return _SHAPE["value"]
+
+
+def _subtopics() -> np.ndarray:
+    """5,000 topics x 10 subtopics, offsets drawn with the real vectors' covariance (fixed seed: shared by the
+    data and the queries)."""
+    mean, factor = _shape()
     rng = np.random.default_rng(11)
-    topics = _unit(rng.standard_normal((1000, dim), dtype=np.float32))
-    spread = _unit(rng.standard_normal((50_000, dim), dtype=np.float32))
-    return _unit(np.repeat(topics, 50, axis=0) + 0.8 * spread)
+    topics = mean + rng.standard_normal((5000, DIM), dtype=np.float32) @ factor.T * np.float32(0.85)
+    return np.repeat(topics, 10, axis=0) + rng.standard_normal((50_000, DIM), dtype=np.float32) @ factor.T * np.float32(0.45)
 
 
 def clustered_vectors(n: int, seed: int = 1, chunk: int = 100_000) -> np.ndarray:
-    """n unit vectors around random subtopic centres (cosine to the centre about 0.75)."""
+    """n unit vectors around random subtopic centres; the spread has the covariance spectrum of real sentence
+    embeddings (effective dimension ~40 of 384), plus a little isotropic noise."""
+    _, factor = _shape()
     centres = _subtopics()
     rng = np.random.default_rng(seed)
-    out = np.empty((n, centres.shape[1]), dtype=np.float32)
+    out = np.empty((n, DIM), dtype=np.float32)
     for start in range(0, n, chunk):
         size = min(chunk, n - start)
         centre = centres[rng.integers(0, len(centres), size)]
-        noise = rng.standard_normal((size, centres.shape[1]), dtype=np.float32) * np.float32(0.9 / np.sqrt(DIM))
-        out[start:start + size] = _unit(centre + noise)
+        spread = rng.standard_normal((size, DIM), dtype=np.float32) @ factor.T * np.float32(0.5)
+        noise = rng.standard_normal((size, DIM), dtype=np.float32) * np.float32(0.2 / np.sqrt(DIM))
+        out[start:start + size] = _unit(centre + spread + noise)
     return out
 
 

@@ -273,7 +273,7 @@ def thin(points: pd.DataFrame, max_points: int) -> pd.DataFrame:
 def compare_latest(frame: pd.DataFrame, parties: Sequence[str]) -> pd.DataFrame:
     """Per topic, each party's latest position as 'stance · numbers · date' and its evidence sentence."""
     latest = latest_positions(frame[frame["party"].isin(list(parties))])
-    names = dict(zip(frame["party"], frame["party_name"]))
+    names = party_names(frame)
     out = pd.DataFrame({"topic_name": sorted(latest["topic_name"].dropna().unique())})
     evidence = {}
     for party in parties:
@@ -286,6 +286,12 @@ def compare_latest(frame: pd.DataFrame, parties: Sequence[str]) -> pd.DataFrame:
         out[f"{label}: position"] = out["topic_name"].map(dict(zip(mine.index, summary)))
         evidence[f"{label}: evidence"] = out["topic_name"].map(mine["sentence"].to_dict())
     return out.assign(**evidence)  # positions side by side first, then the sentences behind them
+
+
+def party_names(frame: pd.DataFrame) -> dict[str, str]:
+    """party id -> display name, from a prepared frame."""
+    pairs = frame[["party", "party_name"]].dropna().drop_duplicates("party")
+    return dict(zip(pairs["party"].tolist(), pairs["party_name"].tolist()))
 
 
 def _vectors_for(sentence_ids: Sequence[int], ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -321,11 +327,11 @@ def party_similarity(frame: pd.DataFrame, ids: np.ndarray, matrix: np.ndarray, p
     # vector sums and counts per (period, party); running totals when cumulative
     sums = np.zeros((len(period_values), len(parties), vectors.shape[1]), dtype=np.float64)
     counts = np.zeros((len(period_values), len(parties)), dtype=np.int64)
-    np.add.at(sums, (period_codes, party_codes), vectors)
-    np.add.at(counts, (period_codes, party_codes), 1)
+    for (p, q), index in pd.Series(0, index=range(len(rows))).groupby([period_codes, party_codes]).indices.items():
+        sums[p, q], counts[p, q] = vectors[index].sum(axis=0), len(index)
     if cumulative:
         sums, counts = np.cumsum(sums, axis=0), np.cumsum(counts, axis=0)
-    names = dict(zip(rows["party"], rows["party_name"]))
+    names = party_names(rows)
     out = []
     for p, period in enumerate(period_values):
         for i, a in enumerate(parties):
@@ -430,15 +436,24 @@ def correction_changes(shown: pd.DataFrame, edited: pd.DataFrame,
     """(position id, field, new value) for every cell an analyst changed; rows matched by `id`."""
     before = shown.set_index("id")
     after = edited.set_index("id")
+    after = after[after.index.isin(before.index)].reindex(before.index[before.index.isin(after.index)])
+    before = before.loc[after.index]
     changes = []
-    for position_id in after.index.intersection(before.index):
-        for name in fields:
-            old, new = before.at[position_id, name], after.at[position_id, name]
-            old = None if pd.isna(old) else old
-            new = None if pd.isna(new) or new == "" else new
-            if old != new:
-                changes.append((int(position_id), name, new))
+    for name in fields:
+        # missing values and empty strings are the same "nothing" (None)
+        old = [None if pd.isna(v) or v == "" else v for v in before[name].tolist()]
+        new = [None if pd.isna(v) or v == "" else v for v in after[name].tolist()]
+        changes += [(int(i), name, b) for i, a, b in zip(after.index, old, new) if a != b]
     return changes
+
+
+def statement_labels(frame: pd.DataFrame, width: int = 90) -> list[str]:
+    """One plain-text line per row for select boxes: 'date · party · stance · sentence…'."""
+    when = frame["when"].dt.strftime("%Y-%m-%d").fillna("undated").tolist()
+    party = frame["party_name"].fillna("—").tolist()
+    stance = frame["stance"].fillna("—").tolist()
+    sentences = [s if len(s) <= width else s[: width - 1] + "…" for s in frame["sentence"].astype(str).tolist()]
+    return [" · ".join(parts) for parts in zip(when, party, stance, sentences)]
 
 
 def quality_table(report: dict) -> pd.DataFrame:

@@ -200,14 +200,15 @@ def swimlanes(points: pd.DataFrame, parties: Sequence[tuple[str, str]], events: 
             continue
         neutral = stance in (None, "report")  # neutral reports recede behind the stances taken
         color = STANCE_COLORS.get(stance, UNKNOWN_COLOR)
-        fig.add_trace(go.Scatter(
-            x=rows["when"], y=[lanes[p] + _jitter(i) for p, i in zip(rows["party"], rows["id"])], mode="markers",
-            name=stance or "no stance", legendgroup=stance or "none", showlegend=False,
-            marker=dict(color=color, size=8 if neutral else 11, opacity=0.55 if neutral else 0.9,
-                        symbol=[symbols[t] for t in rows["topic_name"]], line=dict(width=0.6, color="white")),
-            hovertext=[_statement_hover(r) for r in rows.itertuples(index=False)],
-            hovertemplate="%{hovertext}<extra></extra>", customdata=rows[["id"]].to_numpy(),
-        ))
+        for topic, group in rows.groupby("topic_name", sort=False):  # one trace per stance and topic symbol
+            fig.add_trace(go.Scatter(
+                x=group["when"], y=[lanes[p] + _jitter(i) for p, i in zip(group["party"], group["id"])],
+                mode="markers", name=stance or "no stance", legendgroup=stance or "none", showlegend=False,
+                marker=dict(color=color, size=8 if neutral else 11, opacity=0.55 if neutral else 0.9,
+                            symbol=symbols[topic], line=dict(width=0.6, color="white")),
+                hovertext=[_statement_hover(r) for r in group.itertuples(index=False)],
+                hovertemplate="%{hovertext}<extra></extra>", customdata=group[["id"]].to_numpy(),
+            ))
         # the legend entry: a plain swatch (the points themselves carry topic symbols)
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=stance or "no stance",
                                  legendgroup=stance or "none", hoverinfo="skip",
@@ -231,14 +232,21 @@ def _add_events(fig: go.Figure, events: Sequence, y: float) -> None:
     events = [e for e in events if getattr(e, "date", None)]
     if not events:
         return
-    for event in events:
-        fig.add_vline(x=pd.Timestamp(event.date).timestamp() * 1000, line=dict(color="#9aa5b1", width=1, dash="dot"))
+    _event_lines(fig, events)
     fig.add_trace(go.Scatter(
         x=[pd.Timestamp(e.date) for e in events], y=[y] * len(events), mode="markers", name="key events",
         marker=dict(symbol="triangle-down", size=10, color="#52606d"),
         hovertext=[f"<b>{esc(e.date.isoformat())}</b><br>{wrap(e.label, 60)}" for e in events],
         hovertemplate="%{hovertext}<extra></extra>", showlegend=False,
     ))
+
+
+def _event_lines(fig: go.Figure, events: Sequence) -> None:
+    """Dotted vertical lines over the whole plot height, one per event (set at once: add_vline is slow)."""
+    lines = [dict(type="line", xref="x", yref="paper", x0=pd.Timestamp(e.date), x1=pd.Timestamp(e.date), y0=0, y1=1,
+                  line=dict(color="#9aa5b1", width=1, dash="dot"), layer="below") for e in events]
+    if lines:
+        fig.update_layout(shapes=list(fig.layout.shapes) + lines)
 
 
 def numbers_steps(numbers: pd.DataFrame, parties: Sequence[tuple[str, str]], events: Sequence = (),
@@ -264,8 +272,7 @@ def numbers_steps(numbers: pd.DataFrame, parties: Sequence[tuple[str, str]], eve
             ), row=row_index, col=1)
             shown.add(party)
         fig.update_yaxes(rangemode="tozero", gridcolor="#eeeeee", row=row_index, col=1)
-    for event in events:
-        fig.add_vline(x=pd.Timestamp(event.date).timestamp() * 1000, line=dict(color="#9aa5b1", width=1, dash="dot"))
+    _event_lines(fig, events)
     fig.update_xaxes(gridcolor="#f3f3f3")
     return _layout(fig, title, 120 + 210 * len(units), legend=dict(title_text="Party"))
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -63,6 +65,8 @@ class SentenceTransformerEmbedder:
         self.name = self.settings.model
         self._path = resolve_model_path(self.settings.model)
         self._model = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._tokenizer_lock = threading.Lock()
 
     @property
     def model(self):
@@ -75,24 +79,52 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             transformers.utils.logging.disable_progress_bar()
-            if self.settings.threads:
-                torch.set_num_threads(self.settings.threads)
+            # One single-threaded torch worker per core (see embed): no OpenMP barriers between cores, which
+            # stall badly when the cores are shared (spaCy in the same ingest, other processes).
+            torch.set_num_threads(1)
             self._model = SentenceTransformer(self._path, device="cpu")
         return self._model
+
+    @property
+    def workers(self) -> int:
+        return self.settings.threads or os.cpu_count() or 1
 
     @property
     def dim(self) -> int:
         return int(self.model.get_embedding_dimension())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Length-sorted batches (little padding) encoded by `workers` single-threaded torch workers.
+
+        Same vectors as SentenceTransformer.encode (same batches of `batch_size`, same forward pass)."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(
-            texts, batch_size=self.settings.batch_size, convert_to_numpy=True,
-            normalize_embeddings=True, show_progress_bar=False,
-        )
+        model, size = self.model, self.settings.batch_size
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        batches = [order[i:i + size] for i in range(0, len(order), size)]
+        if len(batches) == 1 or self.workers == 1:
+            encoded = [self._encode_batch(model, [texts[i] for i in b]) for b in batches]
+        else:
+            encoded = list(self._executor().map(lambda b: self._encode_batch(model, [texts[i] for i in b]), batches))
+        vectors = np.empty((len(texts), encoded[0].shape[1]), dtype=np.float32)
+        for rows, batch_vectors in zip(batches, encoded):
+            vectors[rows] = batch_vectors
         return normalise_rows(vectors)
+
+    def _encode_batch(self, model, texts: list[str]) -> np.ndarray:
+        import torch
+
+        with self._tokenizer_lock:  # the fast tokenizer is not safe to call from two threads at once
+            features = model.preprocess(texts)
+        with torch.inference_mode():
+            return model(features)["sentence_embedding"].float().numpy()
+
+    def _executor(self):
+        with self._tokenizer_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="encoder")
+            return self._pool
 
 
 def resolve_model_path(model: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Party
-from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, REPORTING_VERBS, PRONOUNS,
+from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, PLAN_NOUNS, REPORTING_VERBS, PRONOUNS,
                       SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 from .models import Holder
 from .stance import has_obligation_modal
@@ -239,7 +239,13 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             if party is not None:
                 return _finding(party, "possessive", doc, None, token.i)
 
-    # 4. plain subject of the main clause that is a party, with a stance adjective ("Hamas is ready to ...")
+    # 4. the terms of a plan named earlier in the paragraph: "Under the plan, X would ...", "The first phase would ..."
+    if context_party:
+        plan = _plan_terms(doc)
+        if plan is not None:
+            return _finding(context_party, "carried_over", doc, None, plan.i)
+
+    # 5. plain subject of the main clause that is a party, with a stance adjective ("Hamas is ready to ...")
     for root in roots:
         subject = _subject_of(root)
         if subject is not None and _stance_adjective_head(root):
@@ -247,6 +253,19 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             if party:
                 return _finding(party, "subject", doc, subject, root.i)
     return HolderFinding(Holder(None), None, False)
+
+
+def _plan_terms(doc):
+    """The plan noun of a sentence that spells out a plan's terms with 'would' or 'will', else None."""
+    for token in doc:
+        if token.lemma_.lower() not in PLAN_NOUNS or token.pos_ != "NOUN":
+            continue
+        head = token.head
+        if token.dep_ == "pobj" and head.lower_ == "under":
+            return token
+        if token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("would", "will") for c in head.children):
+            return token
+    return None
 
 
 def _stance_adjective_head(verb) -> bool:

@@ -90,3 +90,6 @@ AGREEMENT_VERBS = frozenset("accept agree approve take endorse sign embrace stan
 
 # "vowed to raise tariffs", "pledged to keep fighting": the holder commits to an action (a proposal of its own).
 COMMITMENT_VERBS = frozenset("vow pledge promise threaten commit".split())
+
+# Nouns for a plan whose terms a sentence may spell out ("Under the plan, Israel would free ...").
+PLAN_NOUNS = frozenset("plan proposal offer deal draft framework phase agreement counterproposal package".split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -70,10 +71,17 @@ class Analyser:
             self._topic_model = TopicModel(self.negotiation.topics, self.embedder, self.settings.topics)
         return self._topic_model
 
-    def analyse(self, documents: Sequence[Document]) -> list[AnalysedDocument]:
+    def embed_documents(self, documents: Sequence[Document]) -> tuple[list[list[Sentence]], np.ndarray]:
+        """The encoder's share of `analyse`: sentences and their vectors, in one embed call."""
         split = [split_sentences(doc.text, self.settings.sentences) for doc in documents]
         texts = [s.text for sentences in split for s in sentences]
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, 1), np.float32)
+        return split, vectors
+
+    def analyse(self, documents: Sequence[Document],
+                embedded: tuple[list[list[Sentence]], np.ndarray] | None = None) -> list[AnalysedDocument]:
+        """`embedded`: what embed_documents(documents) returned, when it already ran (ingest runs it ahead)."""
+        split, vectors = embedded if embedded is not None else self.embed_documents(documents)
 
         # topics: each sentence with a little context from its paragraph neighbours
         offsets = np.cumsum([0] + [len(s) for s in split])
@@ -176,28 +184,42 @@ def ingest_documents(documents: Iterable[Document], store: Store, analyser: Anal
     done = 0
     if progress:
         progress(0, len(pending))
-    for start in range(0, len(pending), batch_size):
-        batch = pending[start:start + batch_size]
-        for document, analysed in _analyse_isolating_failures(analyser, batch, report):
-            document_id = store.add_document(name, analysed)
-            if document_id is None:
-                report.skipped += 1
-            else:
-                report.added += 1
-                report.sentences += len(analysed.sentences)
-                label = document.origin or document.title or document.doc_id
-                report.warnings.extend((label, warning) for warning in document.warnings)
-                report.document_ids.append(document_id)
-        done += len(batch)
-        if progress:
-            progress(done, len(pending))
+    batches = [pending[start:start + batch_size] for start in range(0, len(pending), batch_size)]
+    if batches:
+        analyser.topic_model  # prototypes embedded first, then the batches in order
+    # the encoder runs one batch ahead in a thread (torch releases the GIL) while this thread parses and stores
+    with ThreadPoolExecutor(1, thread_name_prefix="embed-ahead") as ahead:
+        upcoming = ahead.submit(analyser.embed_documents, batches[0]) if batches else None
+        for number, batch in enumerate(batches):
+            # a failed embed is retried by the analysis itself (and then isolated per document)
+            embedded = upcoming.result() if upcoming.exception() is None else None
+            if number + 1 < len(batches):
+                upcoming = ahead.submit(analyser.embed_documents, batches[number + 1])
+            _store_batch(store, name, _analyse_isolating_failures(analyser, batch, report, embedded), report)
+            done += len(batch)
+            if progress:
+                progress(done, len(pending))
     return report
 
 
-def _analyse_isolating_failures(analyser: Analyser, batch: list[Document], report: IngestReport):
+def _store_batch(store: Store, name: str, analysed_batch, report: IngestReport) -> None:
+    for document, analysed in analysed_batch:
+        document_id = store.add_document(name, analysed)
+        if document_id is None:
+            report.skipped += 1
+        else:
+            report.added += 1
+            report.sentences += len(analysed.sentences)
+            label = document.origin or document.title or document.doc_id
+            report.warnings.extend((label, warning) for warning in document.warnings)
+            report.document_ids.append(document_id)
+
+
+def _analyse_isolating_failures(analyser: Analyser, batch: list[Document], report: IngestReport,
+                                embedded=None):
     """Analyse a batch; if it fails, analyse one by one so one bad document does not sink the others."""
     try:
-        return list(zip(batch, analyser.analyse(batch)))
+        return list(zip(batch, analyser.analyse(batch, embedded)))
     except Exception:
         if len(batch) == 1:
             raise

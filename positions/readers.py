@@ -11,6 +11,7 @@ import http.client
 import io
 import json
 import re
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -91,7 +92,7 @@ def iter_bytes(name: str, raw: bytes, settings: ReaderSettings, default_date: dt
     suffix = Path(name).suffix.lower()
     if suffix in TABLE_SUFFIXES:
         try:  # max_document_chars bounds each row's article, not the whole table (bytes bound the file)
-            text, warnings = decode_bytes(raw, settings, max_chars=None)
+            text, warnings = decode_bytes(raw, settings, one_document=False)
         except InputError as exc:
             yield name, _error(name, exc)
             return
@@ -179,16 +180,10 @@ _MAGIC = (
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": None, "\ufeff": None})
 
 
-_DEFAULT = object()
-
-
-def decode_bytes(raw: bytes, settings: ReaderSettings, max_chars: int | None = _DEFAULT
-                 ) -> tuple[str, tuple[str, ...]]:
+def decode_bytes(raw: bytes, settings: ReaderSettings, one_document: bool = True) -> tuple[str, tuple[str, ...]]:
     """(text, warnings): UTF-8 (BOM or not), UTF-16 with BOM, damaged UTF-8, else Windows-1252/Latin-1.
-    Line endings become '\\n'. Longer than `max_chars` (default settings.max_document_chars; None: no
-    limit) fails."""
-    if max_chars is _DEFAULT:
-        max_chars = settings.max_document_chars
+    Line endings become '\\n'. The text of one document fails beyond max_document_chars (a table's rows are
+    checked one by one instead)."""
     for magic, kind in _MAGIC:
         if raw.startswith(magic):
             raise InputError(f"binary file (looks like {kind})")
@@ -205,8 +200,8 @@ def decode_bytes(raw: bytes, settings: ReaderSettings, max_chars: int | None = _
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     if not text.strip():
         raise InputError("empty")
-    if max_chars is not None and len(text) > max_chars:
-        raise InputError(f"text has {len(text)} characters, more than max_document_chars={max_chars}")
+    if one_document and len(text) > settings.max_document_chars:
+        raise InputError(f"text has {len(text)} characters, more than max_document_chars={settings.max_document_chars}")
     return text, warnings
 
 
@@ -540,14 +535,37 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def fetch_url(url: str, settings: ReaderSettings) -> tuple[bytes, str | None]:
-    """(body, declared charset) of an http(s) HTML page; InputError with a one-line reason otherwise."""
+    """(body, declared charset) of an http(s) HTML page; InputError with a one-line reason otherwise.
+
+    At most max_url_bytes, and url_timeout_seconds for the whole fetch: the socket timeout bounds each read, and
+    the fetch runs in a daemon thread given up on at the deadline, so a server that drips its headers or body a
+    byte at a time cannot hold the run."""
     scheme = url.split("://", 1)[0].lower()
     if scheme not in ("http", "https"):
         raise InputError(f"unsupported URL scheme {scheme!r}; only http and https URLs are read")
+    timeout = settings.url_timeout_seconds
+    outcome: list = []
+
+    def work() -> None:
+        try:
+            outcome.append(_fetch(url, settings, time.monotonic() + timeout))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=work, name=f"fetch {url}", daemon=True)
+    worker.start()
+    worker.join(timeout + 0.5)
+    if not outcome:
+        raise InputError(f"timed out after {timeout:g} s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _fetch(url: str, settings: ReaderSettings, deadline: float) -> tuple[bytes, str | None]:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"})
     opener = urllib.request.build_opener(_HttpOnlyRedirects)
     timeout = settings.url_timeout_seconds
-    deadline = time.monotonic() + timeout
     try:
         with opener.open(request, timeout=timeout) as response:
             content_type = response.headers.get_content_type()

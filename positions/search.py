@@ -12,6 +12,15 @@ from .embeddings import Embedder
 from .store import Store
 
 
+# The ANN index stores bfloat16 vectors (half the memory of float32; AVX-512 BF16 kernels where the CPU has them)
+# and returns RERANK x k candidates, rescored exactly against the float32 vectors: exact scores, and the
+# candidates' order no longer depends on the reduced precision.
+ANN_DTYPE = "bf16"
+RERANK = 4
+MAX_FILTERED_CANDIDATES = 4096
+REFRESH_CHUNK = 50_000  # vectors read from the store per query  # a filter that keeps fewer rows than k x RERANK / this share is scanned exactly
+
+
 class VectorIndex:
     """Sentence ids and their unit vectors; exact inner-product search, or a usearch HNSW index when large."""
 
@@ -19,56 +28,135 @@ class VectorIndex:
         self.settings = settings or SearchSettings()
         self.index_path = Path(index_path) if index_path else None
         self.ids = np.zeros(0, dtype=np.int64)
-        self.vectors = np.zeros((0, 0), dtype=np.float32)
+        self._buffer = np.zeros((0, 0), dtype=np.float32)  # rows [0, len) are used; grows without copying each add
+        self._row_of = np.zeros(0, dtype=np.int64)  # dense sentence id -> row (-1: none), when ids are dense
         self._ann = None
+        self.unsaved = 0  # vectors in the ANN index that are not in its file yet
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def vectors(self) -> np.ndarray:
+        """(len, dim) float32, row i is the vector of ids[i]."""
+        return self._buffer[:len(self.ids)]
+
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids) == 0:
             return
         with self._lock:
+            ids = np.asarray(ids, dtype=np.int64)
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-            self.ids = np.concatenate([self.ids, ids.astype(np.int64)])
-            self.vectors = vectors if self.vectors.size == 0 else np.vstack([self.vectors, vectors])
+            count, new = len(self.ids), len(ids)
+            if count + new > len(self._buffer):  # first add: exact size; later: room for 25% more
+                capacity = count + new if count == 0 else int((count + new) * 1.25)
+                grown = np.empty((capacity, vectors.shape[1]), dtype=np.float32)
+                grown[:count] = self._buffer[:count]
+                self._buffer = grown
+            self._buffer[count:count + new] = vectors
+            self.ids = np.concatenate([self.ids, ids])
+            self._index_rows(ids, count)
             if self._ann is not None:
                 self._ann.add(ids.astype(np.uint64), vectors)
+                self.unsaved += new
             elif len(self.ids) >= self.settings.exact_below:
                 self._build_ann()
+
+    def _index_rows(self, ids: np.ndarray, first_row: int) -> None:
+        top = int(self.ids.max())
+        if top > 4 * len(self.ids) + 1_000_000 or int(self.ids.min()) < 0:  # sparse ids: searchsorted instead
+            self._row_of = None
+            return
+        if self._row_of is None or len(self._row_of) <= top:
+            row_of = np.full(max(top + 1, int(top * 1.25)), -1, dtype=np.int64)
+            row_of[self.ids] = np.arange(len(self.ids))
+            self._row_of = row_of
+        else:
+            self._row_of[ids] = np.arange(first_row, first_row + len(ids))
+
+    def _rows(self, ids: np.ndarray) -> np.ndarray:
+        """Rows of the given sentence ids (-1 where not in the index)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if self._row_of is not None:
+            inside = (ids >= 0) & (ids < len(self._row_of))
+            rows = np.full(len(ids), -1, dtype=np.int64)
+            rows[inside] = self._row_of[ids[inside]]
+            return rows
+        order = np.argsort(self.ids, kind="stable")
+        at = np.clip(np.searchsorted(self.ids, ids, sorter=order), 0, len(order) - 1)
+        rows = order[at]
+        return np.where(self.ids[rows] == ids, rows, -1)
 
     def _build_ann(self) -> None:
         from usearch.index import Index
 
-        ann = Index(ndim=self.vectors.shape[1], metric="ip", dtype="f16",
-                    connectivity=self.settings.ann_connectivity,
-                    expansion_add=self.settings.ann_expansion_add, expansion_search=self.settings.ann_expansion_search)
+        def fresh():
+            return Index(ndim=self.vectors.shape[1], metric="ip", dtype=ANN_DTYPE,
+                         connectivity=self.settings.ann_connectivity,
+                         expansion_add=self.settings.ann_expansion_add,
+                         expansion_search=self.settings.ann_expansion_search)
+
+        ann, missing = fresh(), np.ones(len(self.ids), bool)
         if self.index_path and self.index_path.exists():
-            ann.load(str(self.index_path))
-            missing = ~np.isin(self.ids, ann.keys) if len(ann) else np.ones(len(self.ids), bool)
-            if missing.any():
-                ann.add(self.ids[missing].astype(np.uint64), self.vectors[missing])
-        else:
-            ann.add(self.ids.astype(np.uint64), self.vectors)
+            try:  # the index persisted beside the store: only vectors stored since are added
+                ann.load(str(self.index_path))
+                ann.expansion_search = self.settings.ann_expansion_search
+                missing = ~np.isin(self.ids, np.asarray(ann.keys, dtype=np.int64)) if len(ann) else missing
+            except Exception:  # unreadable or of another shape: rebuilt from the vectors
+                ann, missing = fresh(), np.ones(len(self.ids), bool)
+        if missing.any():
+            ann.add(self.ids[missing].astype(np.uint64), self.vectors[missing])
+        self.unsaved = int(missing.sum())
         self._ann = ann
 
     def save(self) -> None:
         if self._ann is not None and self.index_path:
-            self._ann.save(str(self.index_path))
+            with self._lock:
+                self._ann.save(str(self.index_path))
+                self.unsaved = 0
 
     def search(self, query: np.ndarray, k: int = 10, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Best-first (sentence id, cosine) pairs. `allowed_ids` restricts the result (exact scan over them)."""
-        if len(self.ids) == 0:
+        """Best-first (sentence id, cosine) pairs. `allowed_ids` restricts the result to those sentences."""
+        if len(self.ids) == 0 or k <= 0:
             return []
         query = np.asarray(query, dtype=np.float32).reshape(-1)
         if allowed_ids is not None:
-            mask = np.isin(self.ids, allowed_ids)
-            return _top_k(self.ids[mask], self.vectors[mask] @ query, k)
+            return self._search_allowed(query, k, np.asarray(allowed_ids))
         if self._ann is not None:
-            matches = self._ann.search(query, k)
-            return [(int(key), float(1.0 - dist)) for key, dist in zip(matches.keys, matches.distances)]
+            return self._rescored(self._candidates(query, k * RERANK), query, k)
         return _top_k(self.ids, self.vectors @ query, k)
+
+    def _candidates(self, query: np.ndarray, count: int) -> np.ndarray:
+        """Rows of the ANN's `count` nearest (approximate) neighbours."""
+        keys = np.asarray(self._ann.search(query, min(count, len(self.ids))).keys, dtype=np.int64)
+        rows = self._rows(keys)
+        return rows[rows >= 0]
+
+    def _rescored(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        return _top_k(self.ids[rows], self.vectors[rows] @ query, k)
+
+    def _search_allowed(self, query: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple[int, float]]:
+        rows = self._rows(allowed)
+        mask = np.zeros(len(self.ids), dtype=bool)
+        mask[rows[rows >= 0]] = True
+        count = int(mask.sum())
+        if count == 0:
+            return []
+        share = count / len(self.ids)
+        if self._ann is not None:  # a wide filter: ANN candidates until enough pass it
+            wanted = int(np.ceil(k * RERANK / share))
+            if wanted <= MAX_FILTERED_CANDIDATES:
+                candidates = self._candidates(query, wanted)
+                candidates = candidates[mask[candidates]]
+                if len(candidates) >= min(k, count):
+                    return self._rescored(candidates, query, k)
+        if share > 0.5:  # scan everything and drop what the filter excludes (no copy of the rows)
+            scores = self.vectors @ query
+            scores[~mask] = -np.inf
+            return _top_k(self.ids, scores, min(k, count))
+        rows = np.flatnonzero(mask)
+        return _top_k(self.ids[rows], self.vectors[rows] @ query, k)
 
 
 def _top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -92,11 +180,17 @@ class StatementSearch:
         self.refresh()
 
     def refresh(self) -> None:
-        """Add vectors stored since the last refresh (the index grows incrementally)."""
-        ids, vectors = self.store.embeddings(after_sentence_id=self._last_id)
-        if len(ids):
-            self.index.add(ids, vectors)
-            self._last_id = int(ids.max())
+        """Add vectors stored since the last refresh (the index grows incrementally; read in chunks so a large
+        store is never held twice in memory), and persist the ANN index beside the store when it changed much."""
+        while True:
+            ids, vectors = self.store.embeddings(after_sentence_id=self._last_id, limit=REFRESH_CHUNK)
+            if len(ids):
+                self.index.add(ids, vectors)
+                self._last_id = int(ids.max())
+            if len(ids) < REFRESH_CHUNK:
+                break
+        if self.index.unsaved >= max(1000, len(self.index) // 100):
+            self.index.save()
 
     def search(self, text: str, k: int = 10, negotiation: str | None = None, party: str | None = None,
                topic: str | None = None, stance: str | None = None) -> pd.DataFrame:

@@ -82,7 +82,7 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     for _ in range(5):
         nxt = []
         for token in frontier:
-            reading = None if _owned_by_other(token, other_parties) else _reading_at(token)
+            reading = None if _owned_by_other(token, other_parties) else _reading_at(token, token.i == anchor)
             if reading is not None:
                 return reading
             # predicates before subjects: "the draft is acceptable" is an accept, not a proposal
@@ -157,14 +157,14 @@ def _owned_by_other(token, other_parties: frozenset[int]) -> bool:
     return any(c.dep_ in ("poss", "compound", "amod") and c.i in other_parties for c in token.children)
 
 
-def _reading_at(token) -> StanceReading | None:
+def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if _fall_short(token):
         return StanceReading("reject", token.text, True)
     lemma = token.lemma_.lower()
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
-    if stance == "propose" and token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass"):
+    if stance == "propose" and token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass") and not is_anchor:
         return None  # "the offer was an insult": the offer is what is judged, not what the holder does
     if stance == "demand" and token.pos_ == "VERB":
         for child in token.children:

@@ -317,8 +317,9 @@ class Store:
         return _apply_corrections(frame, self.corrections())
 
     # -- embeddings -----------------------------------------------------------------------
-    def embeddings(self, negotiation: str | None = None, after_sentence_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
-        """(sentence ids, float32 matrix) of stored vectors, in sentence id order."""
+    def embeddings(self, negotiation: str | None = None, after_sentence_id: int = 0,
+                   limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(sentence ids, float32 matrix) of stored vectors, in sentence id order (the first `limit` of them)."""
         sql = ("SELECT e.sentence_id, e.vector FROM embeddings e JOIN sentences s ON s.id = e.sentence_id"
                " JOIN documents d ON d.id = s.document_id JOIN negotiations n ON n.id = d.negotiation_id"
                " WHERE e.sentence_id > ?")
@@ -326,7 +327,9 @@ class Store:
         if negotiation:
             sql += " AND n.name = ?"
             params.append(negotiation)
-        rows = self._query(sql + " ORDER BY e.sentence_id", params)
+        if limit is not None:
+            params.append(int(limit))
+        rows = self._query(sql + " ORDER BY e.sentence_id" + (" LIMIT ?" if limit is not None else ""), params)
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))

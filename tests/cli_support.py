@@ -138,6 +138,9 @@ def origins(db: Path) -> set[str]:
         return {r[0] for r in conn.execute("SELECT origin FROM documents")}
 
 
+SCHEMA_TABLES = {"negotiations", "documents", "sentences", "positions", "embeddings", "corrections", "meta"}
+
+
 @dataclass
 class WholeCheck:
     documents: int
@@ -151,10 +154,17 @@ def check_whole_documents(db: Path) -> WholeCheck:
     from positions.sentences import split_sentences
 
     problems: list[str] = []
+    if not db.exists():  # killed before the store was created
+        return WholeCheck(0, problems)
     with connect(db) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchall()
         if integrity != [("ok",)]:
             problems.append(f"integrity_check: {integrity}")
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:  # killed before the schema was created (its migration is one transaction)
+            return WholeCheck(0, problems)
+        if not SCHEMA_TABLES <= tables:
+            return WholeCheck(0, problems + [f"partial schema: {sorted(tables)}"])
         if conn.execute("PRAGMA foreign_key_check").fetchall():
             problems.append("foreign_key_check failed")
         orphans = {

@@ -263,3 +263,9 @@ def test_thin_keeps_stances_spread_over_time_and_the_latest():
     assert len(alpha) <= 5 and set(alpha["stance"]) == {"demand"}
     assert alpha["when"].max() == pd.Timestamp("2024-01-19")  # the latest demand
     assert len(thinned[thinned["party"] == "b"]) == 3 and thinned["when"].is_monotonic_increasing
+
+
+def test_statement_labels_are_plain_lines():
+    labels = analysis.statement_labels(HISTORY.head(2).assign(sentence=["x" * 200, "short"]))
+    assert labels[0].startswith("2024-01-01 · Alpha · demand · xxx") and labels[0].endswith("…")
+    assert labels[1] == "2024-01-02 · Beta · reject · short"

@@ -127,6 +127,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     self.wfile.flush()
                     time.sleep(0.1)
                 return
+            if self.path == "/drip-headers":  # the status line at once, then a header byte every 0.1 s
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(100):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+                return
             if self.path == "/to-file":
                 self.send_response(302)
                 self.send_header("Location", "file:///etc/passwd")
@@ -180,6 +187,7 @@ URL_CASES = [
     ("image", "/photo", r"not an HTML page \(content type image/png\)"),
     ("timeout", "/slow", r"timed out after 0\.5 s"),
     ("slow drip", "/drip", r"timed out after 0\.5 s"),
+    ("slow drip of headers", "/drip-headers", r"timed out after 0\.5 s"),
     ("too large", "/huge", r"page larger than max_url_bytes=100000"),
     ("no article", "/nav", r"no article text found"),
     # urllib refuses file:// itself before our handler (which also refuses ftp://) sees it
@@ -303,6 +311,23 @@ def test_fifo_is_refused_not_waited_on(db, negotiation, tmp_path, main):
     assert_one_failure(lines, str(fifo), "not a regular file")
 
 
+def test_a_parser_crash_fails_that_input_only(db, negotiation, tmp_path, main, monkeypatch):
+    import trafilatura
+
+    def crash(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", crash)
+    page, missing = tmp_path / "deep.html", tmp_path / "missing.md"
+    page.write_bytes(GOOD_HTML)
+    before = state(db)
+    code, lines, _ = main("ingest", page, missing, "--negotiation", negotiation, "--db", db)
+    assert code == 1
+    assert failure_lines(lines) == [
+        f"{page}: cannot read (RecursionError: maximum recursion depth exceeded)", f"{missing}: does not exist"]
+    assert state(db) == before
+
+
 @pytest.mark.parametrize("name, content, errors, good_lines", [c[1:] for c in TABLE_CASES],
                          ids=[c[0] for c in TABLE_CASES])
 def test_table_with_bad_rows_keeps_the_good_rows(name, content, errors, good_lines, db, negotiation, tmp_path, main):
@@ -404,6 +429,16 @@ def test_upload_of_a_table_keeps_its_good_rows():
     assert [label for label, r in results if isinstance(r, InputError)] == [f"{name}:line {n}" for n in errors]
 
 
+def test_table_longer_than_one_document_is_read_row_by_row():
+    row = "The Port Authority offered a raise, Baker said. " * 16
+    content = "text\n" + "".join(f'"{row} Offer {n}."\n' for n in range(3000))
+    assert len(content) > ReaderSettings().max_document_chars
+    results = upload_results("wires.csv", content.encode(), ReaderSettings())
+    assert len(results) == 3000 and not any(isinstance(r, InputError) for _, r in results)
+    too_long = upload_results("long.csv", f'text\n"{row * 3}"\n'.encode(), ReaderSettings(max_document_chars=2000))
+    assert str(too_long[0][1]).startswith("long.csv:line 2: text has")
+
+
 def test_oversized_upload_is_refused():
     message = str(upload_results("big.md", b"a" * 101, ReaderSettings(max_document_bytes=100))[0][1])
     assert message == "big.md: upload is 101 bytes, more than max_document_bytes=100"
@@ -469,7 +504,7 @@ def mixed_run(work, negotiation, base_db, server):
         handle.truncate(50 * 1024 * 1024)
     for _, name, content, _, _ in TABLE_CASES:
         (folder / name).write_bytes(content)
-    urls = {case_id: url_for(server, target) for case_id, target, _ in URL_CASES if case_id != "slow drip"}
+    urls = {case_id: url_for(server, target) for case_id, target, _ in URL_CASES if "drip" not in case_id}
     args = ["ingest", *bad_files, *sorted(good_dir.iterdir()), folder, work / "missing.md",
             f"{server}/article", *urls.values(), "--negotiation", negotiation, "--db", db, *URL_SETTINGS]
     started = time.monotonic()

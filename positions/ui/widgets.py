@@ -120,15 +120,6 @@ def _value(value):
         return value
 
 
-def statement_label(row) -> str:
-    """One line for a select box (plain text: option labels are not Markdown)."""
-    when = _value(row.get("when"))
-    sentence = str(row["sentence"])
-    sentence = sentence if len(sentence) <= 90 else sentence[:89] + "…"
-    return (f"{when.date().isoformat() if when is not None else 'undated'} · {_value(row.get('party_name')) or '—'}"
-            f" · {_value(row.get('stance')) or '—'} · {sentence}")
-
-
 STATEMENT_COLUMNS = {
     "score": st.column_config.ProgressColumn("Similarity", format="%.2f", min_value=0.0, max_value=1.0, width="small"),
     "when": st.column_config.DateColumn("Date", format="YYYY-MM-DD", width="small"),

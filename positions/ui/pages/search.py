@@ -23,11 +23,17 @@ k = c2.selectbox("Results", [10, 25, 50, 100], key=state.RESULTS, bind=widgets.B
 min_score = st.sidebar.slider("Same statement if similarity ≥", 0.0, 1.0, 0.55, 0.05, key="min_score",
                               help="For 'who else said this': how close a statement must be to count as the same")
 search = resources.search()
+embedder = resources.embedder()
+if len(search.index) and search.index.vectors.shape[1] != embedder.dim:
+    st.error(f"The stored sentence vectors have {search.index.vectors.shape[1]} dimensions but the embedding "
+             f"model gives {embedder.dim}: the store was built with another model. Re-ingest with this one, or "
+             "set POSITIONS_FAKE_EMBEDDER the same way as when the store was built.")
+    st.stop()
 columns = ["score", "when", "party_name", "topic_name", "stance", "numbers_text", "sentence", "doc_source"]
 
 hits = pd.DataFrame()
 if query.strip():
-    hits = analysis.search_hits(search.index, pool, resources.embedder().embed([query])[0], k)
+    hits = analysis.search_hits(search.index, pool, embedder.embed([query])[0], k)
     st.subheader("Most similar statements")
     if hits.empty:
         st.info("Nothing matches these filters.")
@@ -47,7 +53,8 @@ options = list(dict.fromkeys(hits["sentence_id"])) if len(hits) else []
 linked = state.query_int(state.LIKE)
 if linked is not None and linked not in options and (everything["sentence_id"] == linked).any():
     options.insert(0, linked)
-labels = {sid: widgets.statement_label(everything[everything["sentence_id"] == sid].iloc[0]) for sid in options}
+chosen = everything[everything["sentence_id"].isin(options)].drop_duplicates("sentence_id")
+labels = dict(zip(chosen["sentence_id"].tolist(), analysis.statement_labels(chosen)))
 picked = st.selectbox("More like this statement", options, index=options.index(linked) if linked in options else None,
                       key="pick", format_func=lambda sid: labels.get(sid, str(sid)),
                       placeholder="Pick a statement from the results") if options else None

@@ -59,9 +59,8 @@ if c2.button(f"Save {len(changes)} correction(s)", key="save_corrections", type=
 
 st.subheader("Evidence")
 if len(shown):
-    ids = shown["id"].tolist()
-    picked = st.selectbox("Statement", ids, key="evidence_row",
-                          format_func=lambda i: widgets.statement_label(shown.loc[shown["id"] == i].iloc[0]))
+    labels = dict(zip(shown["id"].tolist(), analysis.statement_labels(shown)))
+    picked = st.selectbox("Statement", list(labels), key="evidence_row", format_func=labels.get)
     row = shown.loc[shown["id"] == picked].iloc[0]
     with st.container(border=True):
         widgets.evidence(row)

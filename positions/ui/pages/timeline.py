@@ -6,6 +6,7 @@ from positions.ui import resources, widgets
 from positions.ui.text import md
 
 MAX_POINTS = 4000  # per chart: beyond this a browser slows down and points hide each other anyway
+MAX_ROWS = 1000  # in the table under the charts (the Statements page has them all)
 
 filters = widgets.filters()
 if filters is None:
@@ -43,6 +44,7 @@ st.plotly_chart(charts.numbers_steps(numbers, widgets.party_axis(neg, numbers["p
 st.caption("Each step holds a party's last stated figure until it names another (e.g. prisoners demanded "
            "against prisoners offered).")
 
-with st.expander(f"The {len(points):,} statements on this timeline"):
-    widgets.statement_table(points.iloc[::-1], ["when", "party_name", "topic_name", "stance", "numbers_text",
-                                                "sentence", "doc_source"], key="timeline_table")
+with st.expander(f"The statements on this timeline ({len(points):,}; newest first, at most {MAX_ROWS:,})"):
+    widgets.statement_table(analysis.recent_first(points, MAX_ROWS), ["when", "party_name", "topic_name", "stance",
+                                                                     "numbers_text", "sentence", "doc_source"],
+                            key="timeline_table")

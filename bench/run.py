@@ -1,0 +1,174 @@
+"""The positions benchmark: `python bench/run.py [--quick]`.
+
+Prints a table and writes bench/results/latest.json (with the machine it ran on). Every figure is a median over
+repeated runs; every comparison is a ratio measured in this run on the same data. Sections:
+  1 ingest vs pure encoder, re-ingest   2 encoder GFLOP/s vs fp32 matmul   3 BERTopic peer
+  4 search latency/recall at 10k-1M     5 Overview/Timeline aggregations   6 memory (dashboard data, ingest)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from bench import dashboard_bench, ingest_bench, peer, search_bench, synthetic  # noqa: E402
+from bench.common import BENCH, REPO, load_average, machine_info, python, run_json_subprocess  # noqa: E402
+
+SECTIONS = ("ingest", "peer", "search", "dashboard", "memory")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: a smoke run of a few minutes")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
+    parser.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
+    parser.add_argument("--keep", action="store_true", help="keep the temporary work folder (corpus, stores)")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    unknown = only - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; sections: {', '.join(SECTIONS)}")
+
+    started = time.perf_counter()
+    work = ingest_bench.tempdir()
+    results: dict = {"mode": "quick" if args.quick else "full", "machine": machine_info(), "started": time.ctime()}
+    log(f"positions benchmark ({results['mode']}), work folder {work}")
+    try:
+        data = None
+        if "ingest" in only or "peer" in only:
+            log("[1-2] ingest vs encoder, re-ingest, encoder GFLOP/s")
+            results["ingest"], data = ingest_bench.run(args.quick, work, log)
+        if "peer" in only:
+            log("[3] BERTopic peer")
+            results["peer"] = peer.run(data, args.quick, work, log)
+
+        search_sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+        store_sizes = [100_000] if args.quick else [100_000, 1_000_000]
+        stores: dict[int, tuple[str, str]] = {}
+        vectors = None
+        if only & {"search", "dashboard", "memory"}:
+            log(f"[data] {max(search_sizes):,} clustered synthetic vectors and stores of {store_sizes}")
+            vectors = synthetic.clustered_vectors(max(search_sizes))
+            for n in store_sizes:
+                path = work / f"synthetic-{n}.db"
+                info = synthetic.write_store(path, vectors[:n], f"synthetic-{n}")
+                stores[n] = (str(path), info["negotiation"])
+        if "search" in only:
+            log("[4] search")
+            results["search"] = search_bench.run(
+                vectors, search_sizes, work, log,
+                index_path_for=lambda n: Path(stores[n][0] + ".usearch") if n in stores else work / f"index-{n}.usearch")
+        if "dashboard" in only:
+            log("[5] dashboard aggregations")
+            results["dashboard"] = dashboard_bench.run(stores, repeats=5, log=log)
+        if "memory" in only:
+            log("[6] memory")
+            results["memory"] = memory(stores, data, work)
+    finally:
+        results["load_average_at_end"] = load_average()
+        results["duration_s"] = time.perf_counter() - started
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(table(results))
+    log(f"wrote {out} in {results['duration_s'] / 60:.1f} min")
+    return 0
+
+
+def memory(stores: dict, data, work: Path) -> dict:
+    out = {}
+    largest = max(stores)
+    path, name = stores[largest]
+    dash = run_json_subprocess([python(), "-m", "bench.dashboard_memory", path, name])
+    out["dashboard"] = {"statements": largest, **dash}
+    log(f"  dashboard data at {largest:,}: peak RSS {dash['peak_rss_mb']:.0f} MiB "
+        f"(frame {dash['frame_rss_mb']:.0f}, index {dash['index_rss_mb']:.0f})")
+    if data is not None and data.corpus:
+        negotiation, corpus = next(iter(data.corpus.items()))
+        ingest = run_json_subprocess([python(), "-m", "bench.ingest_memory", path, negotiation, str(corpus)])
+        out["ingest"] = {"store_statements": largest, "corpus": str(Path(negotiation).name), **ingest}
+        log(f"  CLI ingest into the {largest:,}-statement store: peak RSS {ingest['peak_rss_mb']:.0f} MiB, "
+            f"{ingest['wall_s']:.1f} s (cold: includes loading the models)")
+    return out
+
+
+def table(r: dict) -> str:
+    rows: list[tuple[str, str, str, str]] = []
+
+    def add(name, value, target="", met=None):
+        rows.append((name, value, target, "" if met is None else ("met" if met else "BELOW")))
+
+    m = r["machine"]
+    if "ingest" in r:
+        i = r["ingest"]
+        add(f"ingest: pipeline sentences/s ({i['sentences']:,} sentences)", f"{i['pipeline_sentences_per_s']:.1f}")
+        add("ingest: pure encoder sentences/s", f"{i['encoder_sentences_per_s']:.1f}")
+        add("ingest: pipeline / encoder (median of paired runs)", f"{i['ratio_pipeline_to_encoder']:.2f}", ">= 0.8",
+            i["ratio_pipeline_to_encoder"] >= 0.8)
+        add("ingest: encoder / pipeline CPU seconds", f"{i['ratio_cpu_encoder_to_pipeline']:.2f}")
+        add("re-ingest unchanged corpus: speed-up", f"{i['reingest_speedup']:.0f}x", ">= 50x", i["reingest_speedup"] >= 50)
+        e = i["encoder"]
+        add("encoder GFLOP/s (real tokens x 21 MFLOP)", f"{e['encoder_gflops']:.1f}")
+        add("fp32 matmul GFLOP/s (torch 2048^2)", f"{e['matmul_gflops']['torch_fp32']:.1f}")
+        add("encoder / matmul", f"{e['ratio_encoder_to_matmul']:.2f}")
+    if "peer" in r:
+        p = r["peer"]
+        if p.get("status") == "ok":
+            add("BERTopic fit+topics_over_time s", f"{p['bertopic']['total_s']:.2f}")
+            add("ours (ingest with same embeddings + analysis) s",
+                f"{p['ours_ingest_precomputed_embeddings_s'] + p['ours_analysis_s']:.2f}")
+            add("BERTopic / ours, same embeddings", f"{p['ratio_bertopic_to_ours_same_embeddings']:.2f}", "> 1",
+                p["ratio_bertopic_to_ours_same_embeddings"] > 1)
+            add("BERTopic / ours incl. our encoding", f"{p['ratio_bertopic_to_ours_including_encoding']:.2f}")
+        else:
+            add("BERTopic peer", f"not run: {p.get('reason', '')[:60]}")
+    if "search" in r:
+        for n, s in r["search"]["sizes"].items():
+            big = int(n) >= 1_000_000
+            add(f"search {int(n):,}: p50 / p99 ms ({s['mode']})", f"{s['p50_ms']:.2f} / {s['p99_ms']:.2f}",
+                "<= 20 / 50" if big else "", (s["p50_ms"] <= 20 and s["p99_ms"] <= 50) if big else None)
+            add(f"search {int(n):,}: recall@10", f"{s['recall_at_10']:.3f}", ">= 0.95" if big else "",
+                s["recall_at_10"] >= 0.95 if big else None)
+            f = s["filtered"]["100%"]
+            add(f"search {int(n):,}: restricted to the frame, p50 / p99 ms", f"{f['p50_ms']:.2f} / {f['p99_ms']:.2f}")
+            if s["mode"] == "ann":
+                add(f"search {int(n):,}: index build s / memory MiB",
+                    f"{s['build_s']:.0f} / {s['memory'].get('ann_mb', 0) + s['memory']['vectors_mb']:.0f}")
+    if "dashboard" in r:
+        for n, d in r["dashboard"].items():
+            big = int(n) >= 1_000_000
+            add(f"Overview aggregations {int(n):,} ms", f"{d['overview_ms']:.0f}", "<= 300" if big else "",
+                d["overview_ms"] <= 300 if big else None)
+            add(f"Timeline aggregations {int(n):,} ms", f"{d['timeline_ms']:.0f}", "<= 300" if big else "",
+                d["timeline_ms"] <= 300 if big else None)
+    if "memory" in r:
+        d = r["memory"]["dashboard"]
+        big = d["statements"] >= 1_000_000
+        add(f"dashboard data RSS at {d['statements']:,} MiB (peak)", f"{d['peak_rss_mb']:.0f}",
+            "<= 2048" if big else "", d["peak_rss_mb"] <= 2048 if big else None)
+        if "ingest" in r["memory"]:
+            add("CLI ingest peak RSS MiB", f"{r['memory']['ingest']['peak_rss_mb']:.0f}")
+    width = [max(len(row[c]) for row in rows + [("figure", "value", "target", "")]) for c in range(4)]
+    lines = [f"machine: {m['cpu_model']}, {m['cores']} cores, {m['ram_gib']} GiB; torch {m.get('torch')}, "
+             f"load average {m['load_average_at_start']} -> {r.get('load_average_at_end')}",
+             "  ".join(h.ljust(w) for h, w in zip(("figure", "value", "target", ""), width))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, width)) for row in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
