@@ -295,13 +295,15 @@ def party_names(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def _vectors_for(sentence_ids: Sequence[int], ids: np.ndarray, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of `matrix` (sorted `ids`) for the given sentence ids; returns (found mask, vectors)."""
+    """Rows of `matrix` (row i = vector of ids[i]) for the given sentence ids; returns (found mask, vectors)."""
     wanted = np.asarray(sentence_ids, dtype=np.int64)
     if len(ids) == 0 or len(wanted) == 0:
         return np.zeros(len(wanted), bool), np.zeros((0, matrix.shape[1] if matrix.ndim == 2 else 0), np.float32)
-    position = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
-    found = ids[position] == wanted
-    return found, matrix[position[found]]
+    order = None if np.all(ids[:-1] <= ids[1:]) else np.argsort(ids, kind="stable")
+    at = np.clip(np.searchsorted(ids, wanted, sorter=order), 0, len(ids) - 1)
+    rows = at if order is None else order[at]
+    found = ids[rows] == wanted
+    return found, matrix[rows[found]]
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:

@@ -52,7 +52,8 @@ class VectorIndex:
             if count + new > len(self._buffer):  # first add: exact size; later: room for 25% more
                 capacity = count + new if count == 0 else int((count + new) * 1.25)
                 grown = np.empty((capacity, vectors.shape[1]), dtype=np.float32)
-                grown[:count] = self._buffer[:count]
+                if count:
+                    grown[:count] = self._buffer[:count]
                 self._buffer = grown
             self._buffer[count:count + new] = vectors
             self.ids = np.concatenate([self.ids, ids])

@@ -269,3 +269,11 @@ def test_statement_labels_are_plain_lines():
     labels = analysis.statement_labels(HISTORY.head(2).assign(sentence=["x" * 200, "short"]))
     assert labels[0].startswith("2024-01-01 · Alpha · demand · xxx") and labels[0].endswith("…")
     assert labels[1] == "2024-01-02 · Beta · reject · short"
+
+
+def test_similarity_with_unsorted_index_ids():
+    rows = frame(("a", "x", "demand", "2024-01-05", []), ("b", "x", "reject", "2024-01-20", []))
+    ids = np.array([2, 1], dtype=np.int64)
+    matrix = np.array([[0, 1], [1, 0]], dtype=np.float32)
+    out = analysis.party_similarity(rows, ids, matrix, ["a", "b"])
+    assert out.loc[0, "similarity"] == pytest.approx(0.0)

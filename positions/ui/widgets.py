@@ -11,7 +11,6 @@ from positions.ui import resources, state
 from positions.ui.text import highlighted, md
 
 BIND = "query-params"
-PREFERRED = ("gaza-2023",)  # opened first when present
 
 
 def sidebar() -> state.Filters | None:
@@ -34,7 +33,8 @@ def _sidebar() -> state.Filters | None:
     names = resources.negotiations()
     if not names:
         return None
-    default = next((names.index(n) for n in PREFERRED if n in names), 0)
+    sizes = [resources.counts(n)["documents"] for n in names]
+    default = sizes.index(max(sizes))  # the largest negotiation opens first
     with st.sidebar:
         name = st.selectbox("Negotiation", names, index=default, key=state.NEGOTIATION, bind=BIND,
                             on_change=state.reset_sidebar)
