@@ -99,8 +99,14 @@ def run(vectors: np.ndarray, sizes: list[int], work: Path, log, index_path_for=N
     for n in sizes:
         path = index_path_for(n) if index_path_for else work / f"index-{n}.usearch"
         result = measure(vectors[:n], settings, path, n_queries=1000, n_recall=200)
+        if n < 1_000_000:  # the other mode at the same size: where exact search stops being the faster one
+            other = SearchSettings(exact_below=10**12) if result["mode"] == "ann" else SearchSettings(exact_below=1)
+            alt = measure(vectors[:n], other, None, n_queries=300, n_recall=50)
+            result["other_mode"] = {key: alt[key] for key in ("mode", "p50_ms", "p99_ms", "recall_at_10", "build_s")}
         out["sizes"][str(n)] = result
         log(f"  {n:>9,}: {result['mode']:5s} p50 {result['p50_ms']:.2f} ms, p99 {result['p99_ms']:.2f} ms, "
             f"recall@10 {result['recall_at_10']:.3f}, build {result['build_s']:.1f} s, "
-            f"filtered(100%) p50 {result['filtered']['100%']['p50_ms']:.1f} ms")
+            f"filtered(100%) p50 {result['filtered']['100%']['p50_ms']:.1f} ms"
+            + (f"; {result['other_mode']['mode']}: p50 {result['other_mode']['p50_ms']:.2f} ms"
+               if "other_mode" in result else ""))
     return out

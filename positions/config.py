@@ -62,7 +62,7 @@ class SearchSettings:
     exact_below: int = setting(50_000, "Exact (numpy) search below this many vectors; an ANN index above.")
     ann_connectivity: int = setting(16, "HNSW connectivity (M) of the ANN index.")
     ann_expansion_search: int = setting(128, "HNSW ef at query time.")
-    ann_expansion_add: int = setting(128, "HNSW ef at build time.")
+    ann_expansion_add: int = setting(64, "HNSW ef at build time.")
 
 
 @dataclass(frozen=True)

@@ -103,9 +103,21 @@ def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
     return verb.dep_ in ("xcomp", "conj") and verb.head is not verb and _is_holder_subject(verb.head, holder_tokens)
 
 
+def _own_clause(anchor) -> list:
+    """Tokens under the anchor, without relative and noun-modifying clauses, in sentence order."""
+    out, stack = [], [anchor]
+    while stack:
+        token = stack.pop()
+        out.append(token)
+        stack.extend(c for c in token.children if c.dep_ not in ("relcl", "acl"))
+    return sorted(out, key=lambda t: t.i)
+
+
 def _condition_in(anchor) -> StanceReading | None:
-    """'unless', 'only if', 'as long as', or an obligation modal in the holder's own clause -> demand."""
-    clause = list(anchor.subtree)
+    """'unless', 'only if', 'as long as', or an obligation modal in the holder's own clause -> demand.
+
+    Relative clauses are left out: "a pension plan that it would have to fund" sets no condition."""
+    clause = _own_clause(anchor)
     lowers = [t.lower_ for t in clause]
     for i, word in enumerate(lowers):
         if word == "unless" or (word == "if" and i and lowers[i - 1] == "only") or \
