@@ -14,7 +14,7 @@ names = [filters.negotiation] if filters else resources.store().negotiation_name
 st.title("Add articles")
 if not names:
     st.info("No negotiation is configured in this store yet. Ingest one first, e.g. "
-            "`python -m positions ingest data/negotiations/uaw-2023/corpus --negotiation data/negotiations/uaw-2023`.")
+            "`python -m positions ingest FOLDER --negotiation data/negotiations/NAME`.")
     st.stop()
 name = names[0]
 neg = resources.negotiation(name)

@@ -18,7 +18,7 @@ widgets.header("Search", neg, filters)
 
 c1, c2 = st.columns([5, 1])
 query = c1.text_input("Search statements", key=state.QUERY, bind=widgets.BIND, icon=":material/search:",
-                      placeholder="e.g. release of hostages in exchange for prisoners")
+                      placeholder="e.g. a phased deal in exchange for a truce")
 k = c2.selectbox("Results", [10, 25, 50, 100], key=state.RESULTS, bind=widgets.BIND)
 min_score = st.sidebar.slider("Same statement if similarity ≥", 0.0, 1.0, 0.55, 0.05, key="min_score",
                               help="For 'who else said this': how close a statement must be to count as the same")

@@ -41,8 +41,8 @@ for position_id in selected[:3]:
 numbers = analysis.thin(analysis.numbers_over_time(rows, max_units=max_units), MAX_POINTS)
 st.plotly_chart(charts.numbers_steps(numbers, widgets.party_axis(neg, numbers["party"], filters.parties), events),
                 key="numbers", config={"displaylogo": False})
-st.caption("Each step holds a party's last stated figure until it names another (e.g. prisoners demanded "
-           "against prisoners offered).")
+st.caption("Each step holds a party's last stated figure until it names another (e.g. a number demanded "
+           "against the number offered).")
 
 with st.expander(f"The statements on this timeline ({len(points):,}; newest first, at most {MAX_ROWS:,})"):
     widgets.statement_table(analysis.recent_first(points, MAX_ROWS), ["when", "party_name", "topic_name", "stance",
