@@ -239,6 +239,15 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             if party is not None:
                 return _finding(party, "possessive", doc, None, token.i)
 
+    # 3b. "GM put its first wage proposal on the table": the owner of "its" is the subject of the verb
+    for token in doc:
+        if token.pos_ == "NOUN" and token.lemma_.lower() in STANCE_NOUNS and token.dep_ in ("dobj", "nsubjpass") \
+                and any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her") for c in token.children):
+            subject = _subject_of(token.head)
+            party = _party_of_phrase(subject, token_party)[0] if subject is not None else None
+            if party is not None:
+                return _finding(party, "said_subject", doc, subject, token.i)
+
     # 4. the terms of a plan named earlier in the paragraph: "Under the plan, X would ...", "The first phase would ..."
     if context_party:
         plan = _plan_terms(doc)

@@ -22,7 +22,7 @@ STANCE_VERBS: dict[str, str] = {
     **dict.fromkeys("propose offer suggest present table submit float outline unveil draft pitch".split(), "propose"),
     **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse".split(), "accept"),
     **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),
-    **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press".split(),
+    **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press hope".split(),
                     "support"),
     **dict.fromkeys("oppose criticize criticise condemn object denounce protest resist block slam decry "
                     "warn lash".split(), "oppose"),
@@ -53,7 +53,7 @@ STANCE_ADJECTIVES: dict[str, str] = {
     **dict.fromkeys("unacceptable delusional absurd ridiculous impossible outrageous insulting "
                     "unrealistic".split(), "reject"),
     **dict.fromkeys("positive constructive encouraging acceptable".split(), "accept"),
-    **dict.fromkeys("opposed".split(), "oppose"),
+    **dict.fromkeys("opposed troubled concerned alarmed dismayed".split(), "oppose"),
     **dict.fromkeys("committed determined".split(), "demand"),
 }
 
@@ -81,7 +81,12 @@ CONDITION_MARKERS = frozenset("unless until".split())  # also "only if", "as lon
 NEGATIVE_EVALUATION = frozenset("""
 hurt harm damage undermine endanger jeopardize jeopardise threaten catastrophic disastrous mistake wrong costly
 dangerous counterproductive destabilize destabilise unfair illegal unjustified reckless irresponsible bully blackmail
+tragedy catastrophe disaster devastating devastate deplorable
 """.split())
+# "will not solve anything", "would not help": denying that something works is opposing it.
+POSITIVE_EFFECT_VERBS = frozenset("solve help work benefit resolve".split())
+# "regarded the remarks favorably".
+FAVOURABLE_ADVERBS = frozenset("favorably favourably positively warmly".split())
 FUTURE_MODALS = frozenset("will would shall 'll".split())
 
 # "urged Hamas to accept the deal": asking another party to agree favours the deal (support), it sets no term.

@@ -18,6 +18,7 @@ from .errors import InputError
 from .holders import AliasIndex, find_holder, mention_tokens
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
+from .parse_text import text_for_parser
 from .readers import iter_documents
 from .sentences import split_sentences
 from .stance import classify_stance, stance_for_role
@@ -97,8 +98,9 @@ class Analyser:
         to_parse = [(d, i) for d, sentences in enumerate(split) for i, s in enumerate(sentences)
                     if topic_rows[d][i].max(initial=-1.0) >= self.settings.topics.statement_threshold
                     and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text))]
-        parsed = dict(zip(to_parse, self.nlp.pipe((split[d][i].text for d, i in to_parse),
-                                                    batch_size=self.settings.pipeline.spacy_batch_size)))
+        texts = (text_for_parser(split[d][i].text, split[d][i].is_headline,
+                                 [(m.start, m.end) for m in mentions[d][i]]) for d, i in to_parse)
+        parsed = dict(zip(to_parse, self.nlp.pipe(texts, batch_size=self.settings.pipeline.spacy_batch_size)))
 
         results = []
         for d, doc in enumerate(documents):
@@ -110,6 +112,7 @@ class Analyser:
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, mentions, parsed, d) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party = -1, None, None
+        prior = self.topic_model.document_prior([s.text for s in sentences])
         for i, sentence in enumerate(sentences):
             if sentence.paragraph != paragraph:
                 paragraph, context_party = sentence.paragraph, None
@@ -125,7 +128,8 @@ class Analyser:
             holder = finding.holder if finding else None
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
-            matches = self.topic_model.assign_statement(topic_rows[i]) if holder and holder.party else []
+            matches = self.topic_model.assign_statement(
+                topic_rows[i], self.topic_model.keyword_hits(sentence.text), prior) if holder and holder.party else []
             if not matches:
                 positions.append(Position(party=None, topic=None, stance=None, **base))
                 continue
@@ -133,8 +137,8 @@ class Analyser:
             token_party = mention_tokens(doc_tokens, mentions[i])
             others = frozenset(t for t, p in token_party.items() if p != holder.party)
             own = frozenset(t for t, p in token_party.items() if p == holder.party)
-            stance = classify_stance(doc_tokens, finding.anchor, others, own).stance
-            stance = stance_for_role(stance, self.aliases.role(holder.party))
+            reading = classify_stance(doc_tokens, finding.anchor, others, own)
+            stance = stance_for_role(reading, self.aliases.role(holder.party))
             for match in matches:
                 numbers = _numbers_for_topic(quantities, match, matches, self.topic_model)
                 confidence = round(holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3)

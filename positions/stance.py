@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (AGREEMENT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
+from .lexicon import (AGREEMENT_VERBS, FAVOURABLE_ADVERBS, POSITIVE_EFFECT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
                       NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES, SPEECH_VERBS, STANCE_ADJECTIVES,
                       STANCE_NOUNS, STANCE_VERBS)
 
@@ -18,15 +18,22 @@ class StanceReading:
     stance: str
     cue: str | None  # the word that decided it
     negated: bool = False
+    # how it was read: "word" (a stance word), "condition", "directive" ("X should accept"), "vow" ("X will ...")
+    kind: str = "word"
+
+
+def _no_longer(token) -> bool:
+    """'no longer acceptable', 'no longer willing'."""
+    return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in token.children)
 
 
 def _is_negated(token) -> bool:
     """Negation on the token itself or, for an infinitive or participle, on the verb that governs it."""
-    if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in token.children):
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in token.children) or _no_longer(token):
         return True
     head = token.head
     if token.dep_ in ("xcomp", "acomp", "oprd") and head is not token:
-        return any(c.dep_ == "neg" for c in head.children)
+        return any(c.dep_ == "neg" for c in head.children) or _no_longer(head)
     return False
 
 
@@ -58,11 +65,14 @@ def _fall_short(token) -> bool:
     return negated and any(o.lemma_.lower() in FALL_SHORT_OBJECTS for o in objects)
 
 
-def stance_for_role(stance: str, role: str | None) -> str:
-    """A mediator or third party that agrees to a deal it is not party to supports it."""
-    if role in ("mediator", "third_party") and stance == "accept":
+def stance_for_role(reading: StanceReading, role: str | None) -> str:
+    """A mediator or third party is not the one asked to agree: its acceptance of a deal, its call on a party to
+    accept, and its vow to keep working for one all support the deal."""
+    if role in ("mediator", "third_party") and (
+            reading.stance == "accept" or reading.kind in ("directive", "vow") and reading.stance in ("demand",
+                                                                                                    "propose")):
         return "support"
-    return stance
+    return reading.stance
 
 
 def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = frozenset(),
@@ -75,6 +85,8 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     if anchor is None:
         return StanceReading("report", None)
     start = doc[anchor]
+    if start.dep_ == "parataxis" and start.lemma_.lower() in SPEECH_VERBS and start.head is not start:
+        start = start.head  # "Nine percent, he said, would not make up for ...": the reported clause is the head
     condition = _condition_in(start)
     if condition is not None:  # "no agreement unless ...", "any deal has to ...": the holder sets a condition
         return condition
@@ -91,7 +103,7 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
                     seen.add(child.i)
                     nxt.append(child)
         frontier = nxt
-    return _fallback_reading(start, holder_tokens)
+    return _fallback_reading(start, holder_tokens, skip=anchor)
 
 
 def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
@@ -120,8 +132,7 @@ def _condition_in(anchor) -> StanceReading | None:
     clause = _own_clause(anchor)
     lowers = [t.lower_ for t in clause]
     for i, word in enumerate(lowers):
-        if word == "unless" or (word == "if" and i and lowers[i - 1] == "only") or \
-                (word == "as" and lowers[i + 1:i + 3] == ["long", "as"]):
+        if word == "unless" or _condition_phrase(lowers, i):
             return StanceReading("demand", word)
     for t in clause:
         if t.pos_ in ("VERB", "AUX") and t.i != anchor.i and has_obligation_modal(t) and \
@@ -130,36 +141,47 @@ def _condition_in(anchor) -> StanceReading | None:
     return None
 
 
-def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset()) -> StanceReading:
+def _condition_phrase(lowers: list[str], i: int) -> bool:
+    """'only if', 'only when', 'only after', 'as long as', 'as soon as', 'provided that', 'on condition that'."""
+    word = lowers[i]
+    return ((word in ("if", "when", "after", "once") and i > 0 and lowers[i - 1] == "only")
+            or (word == "as" and lowers[i + 1:i + 3] in (["long", "as"], ["soon", "as"]))
+            or (word == "provided" and lowers[i + 1:i + 2] == ["that"])
+            or (word == "on" and lowers[i + 1:i + 3] == ["condition", "that"]))
+
+
+def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip: int | None = None) -> StanceReading:
     """No stance word: read the reported clause's modality.
 
     'must / has to / unless / only if' -> demand; 'would not / will never' -> reject; negative evaluation
     ('would hurt', 'a mistake') -> oppose; 'will / would' + an action -> propose (a vow or an offer); else report.
     """
+    skip = anchor.i if skip is None else skip  # the speech verb itself
     clause = [t for t in anchor.subtree]
     lowers = [t.lower_ for t in clause]
     for t in clause:
-        if t.pos_ in ("VERB", "AUX") and t.i != anchor.i and has_obligation_modal(t):
+        if t.pos_ in ("VERB", "AUX") and t.i != skip and has_obligation_modal(t):
             return StanceReading("demand", t.text)
     for i, word in enumerate(lowers):
-        if word in CONDITION_MARKERS or (word == "if" and i and lowers[i - 1] == "only") or \
-                (word == "as" and lowers[i + 1:i + 3] == ["long", "as"]):
+        if word in CONDITION_MARKERS or _condition_phrase(lowers, i):
             return StanceReading("demand", word)
     for t in clause:
         if t.lemma_.lower() in NEGATIVE_EVALUATION:
             return StanceReading("oppose", t.text)
+        if t.pos_ == "VERB" and t.lemma_.lower() in POSITIVE_EFFECT_VERBS and _is_negated(t):
+            return StanceReading("oppose", t.text, True)  # "adding tariffs will not solve any problem"
     if anchor.lemma_.lower() in COMMITMENT_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in anchor.children):
-        return StanceReading("propose", anchor.text)  # "vows to raise tariffs"
+        return StanceReading("propose", anchor.text, kind="vow")  # "vows to raise tariffs"
     if "if" in lowers and any(t.pos_ in ("VERB", "AUX") and any(c.lower_ in FUTURE_MODALS for c in t.children)
                               for t in clause):
         return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
     for t in clause:
-        if t.pos_ == "VERB" and t.i != anchor.i and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS
+        if t.pos_ == "VERB" and t.i != skip and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS
                                                         for c in t.children):
             if _is_negated(t):
                 return StanceReading("reject", t.text, True)
             if _is_holder_subject(t, holder_tokens):  # a vow or an offer by the holder, not "the truce would allow"
-                return StanceReading("propose", t.text)
+                return StanceReading("propose", t.text, kind="vow")
     return StanceReading("report", None)
 
 
@@ -173,6 +195,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if _fall_short(token):
         return StanceReading("reject", token.text, True)
     lemma = token.lemma_.lower()
+    if token.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in FAVOURABLE_ADVERBS for c in token.children):
+        return StanceReading("support", token.text)  # "regarded the remarks favorably"
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
@@ -185,7 +209,7 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if lemma in DIRECTIVE_VERBS and token.pos_ == "VERB":
         for child in token.children:
             if child.dep_ in ("xcomp", "ccomp") and child.lemma_.lower() in AGREEMENT_VERBS and not _is_negated(child):
-                return StanceReading("support", token.text)  # "urged Hamas to accept the deal"
+                return StanceReading("support", token.text, kind="directive")  # "urged Hamas to accept the deal"
     if stance is None:
         if token.pos_ == "VERB" and lemma in SPEECH_VERBS and lemma in ("insist", "urge", "demand"):
             return StanceReading("demand", token.text)
@@ -197,7 +221,7 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
                 if inner in ("accept", "reject", "support", "oppose"):
                     stance = inner
     if token.pos_ == "VERB" and stance in ("accept", "support") and has_obligation_modal(token):
-        stance = "demand"  # "Hamas must accept" said by someone else is a demand on Hamas
+        return StanceReading("demand", token.text, kind="directive")  # "Hamas must accept": a demand on Hamas
     negated = _is_negated(token)
     if negated:
         stance = NEGATED_STANCE[stance]

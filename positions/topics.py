@@ -82,8 +82,10 @@ class TopicModel:
             sims = sims + self.settings.keyword_bonus * hits
         return sims
 
-    def assign(self, score_row: np.ndarray) -> list[TopicMatch]:
-        """Topics above the threshold: the best, plus others within the margin, at most max_topics_per_sentence."""
+    def assign(self, score_row: np.ndarray, keyword_row: np.ndarray | None = None) -> list[TopicMatch]:
+        """Topics above the threshold: the best, plus others within the margin, at most max_topics_per_sentence.
+
+        `keyword_row` (keyword hits in the sentence itself): a second topic must be named, not only be near."""
         if score_row.size == 0:
             return []
         order = np.argsort(-score_row, kind="stable")
@@ -93,17 +95,33 @@ class TopicModel:
         chosen = []
         for number in order[: self.settings.max_topics_per_sentence]:
             score = float(score_row[number])
-            if score >= self.settings.similarity_threshold and best - score <= self.settings.second_topic_margin:
-                chosen.append(TopicMatch(self.topics[number].id, score))
+            if score < self.settings.similarity_threshold or best - score > self.settings.second_topic_margin:
+                continue
+            if chosen and keyword_row is not None and self.settings.second_topic_needs_keyword \
+                    and self._patterns[number] is not None and not keyword_row[number]:
+                continue
+            chosen.append(TopicMatch(self.topics[number].id, score))
         return chosen
 
-    def assign_statement(self, score_row: np.ndarray) -> list[TopicMatch]:
+    def assign_statement(self, score_row: np.ndarray, keyword_row: np.ndarray | None = None,
+                         prior: np.ndarray | None = None) -> list[TopicMatch]:
         """For a sentence known to state a party's position: the topics above the threshold, else the best
-        topic if it clears the lower statement threshold ("the group rejected the proposal")."""
-        chosen = self.assign(score_row)
+        topic if it clears the lower statement threshold ("the group rejected the proposal").
+
+        `prior` (the article's topic weights, see document_prior): added to the fallback's scores, so an
+        unspecific statement goes to what the article is about."""
+        chosen = self.assign(score_row, keyword_row)
         if chosen or score_row.size == 0:
             return chosen
-        best = int(np.argmax(score_row))
+        weighted = score_row if prior is None else score_row + self.settings.document_prior_weight * prior
+        best = int(np.argmax(weighted))
         if score_row[best] >= self.settings.statement_threshold:
             return [TopicMatch(self.topics[best].id, float(score_row[best]))]
         return []
+
+    def document_prior(self, texts: Sequence[str]) -> np.ndarray:
+        """Per topic, the share of an article's sentences naming one of its keywords, scaled so the top is 1."""
+        if not texts or not self.topics:
+            return np.zeros(len(self.topics), np.float32)
+        counts = np.vstack([self.keyword_hits(t) for t in texts]).sum(axis=0).astype(np.float32)
+        return counts / counts.max() if counts.max() > 0 else counts

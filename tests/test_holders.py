@@ -89,3 +89,49 @@ def test_alias_index_whole_words_and_longest_first(talks):
     aliases = AliasIndex(talks.parties)
     found = [(m.party, m.text) for m in aliases.find("Southern Front fighters met Valerie and Northland’s envoy.")]
     assert found == [("south", "Southern Front"), ("north", "Northland")]
+
+
+def read_reading(nlp, negotiation, sentence, context=None):
+    aliases = AliasIndex(negotiation.parties)
+    doc = nlp(sentence)
+    mentions = aliases.find(sentence)
+    finding = find_holder(doc, mentions, aliases, context)
+    tokens = mention_tokens(doc, mentions)
+    others = frozenset(i for i, p in tokens.items() if p != finding.holder.party)
+    own = frozenset(i for i, p in tokens.items() if p == finding.holder.party)
+    return finding.holder, classify_stance(doc, finding.anchor, others, own)
+
+
+@pytest.mark.parametrize("sentence, stance", [
+    ("Vale said Northland would resume the truce talks only when Southland released the captives.", "demand"),
+    ("Odum said Southland would sign the truce provided that the shelling stopped.", "demand"),
+    ("Adding more troops will not solve anything, Vale said.", "oppose"),
+    ("Southland said it regarded the truce proposal favorably.", "support"),
+    ("Lind said an assault on the capital during the truce would be a tragedy.", "oppose"),
+    ("Northland said the truce draft was no longer acceptable.", "reject"),
+])
+def test_conditions_evaluations_and_negation(nlp, talks, sentence, stance):
+    _, reading = read_reading(nlp, talks, sentence)
+    assert reading.stance == stance
+
+
+def test_stance_read_in_the_reported_clause_when_attribution_comes_mid_sentence(nlp, talks):
+    _, reading = read_reading(nlp, talks, "A short truce, Vale said, would not bring back a single captive.",
+                              context="north")
+    assert reading.stance == "reject"
+
+
+def test_mediator_directives_and_vows_support_the_deal(nlp, talks):
+    from positions.stance import stance_for_role
+
+    holder, reading = read_reading(nlp, talks, "Lind said Southland should accept the truce without delay.")
+    assert (holder.party, reading.stance, reading.kind) == ("broker", "demand", "directive")
+    assert stance_for_role(reading, "mediator") == "support"
+    assert stance_for_role(reading, "principal") == "demand"
+    holder, reading = read_reading(nlp, talks, "Lind said the Broker State would keep working for a truce.")
+    assert stance_for_role(reading, "mediator") == "support"
+
+
+def test_possessive_pronoun_proposal_belongs_to_the_subject(nlp, talks):
+    holder, reading = read_reading(nlp, talks, "Southland put its first truce proposal on the table on Thursday.")
+    assert (holder.party, reading.stance) == ("south", "propose")

@@ -41,3 +41,19 @@ def test_real_model_separates_topics(real_embedder, gaza):
     ids = [t.id for t in gaza.topics]
     assert ids[int(scores[0].argmax())] == "prisoners"
     assert ids[int(scores[1].argmax())] == "humanitarian_aid"
+
+
+def test_second_topic_must_be_named_and_document_prior_breaks_ties(fake_embedder):
+    topics = [Topic("wages", "Wages", "Pay rises for workers.", ("wage", "raise")),
+              Topic("pensions", "Pensions", "Retirement plans.", ("pension",))]
+    model = TopicModel(topics, fake_embedder, TopicSettings(similarity_threshold=0.3, second_topic_margin=0.1,
+                                                            statement_threshold=0.1, document_prior_weight=0.5))
+    near = np.array([0.5, 0.45])
+    assert [m.topic for m in model.assign(near, np.array([True, False]))] == ["wages"]
+    assert [m.topic for m in model.assign(near, np.array([True, True]))] == ["wages", "pensions"]
+    # an unspecific statement ("the union rejected the offer") goes to what the article is about
+    weak = np.array([0.2, 0.22])
+    assert [m.topic for m in model.assign_statement(weak)] == ["pensions"]
+    prior = model.document_prior(["A raise now.", "The wage offer.", "A pension too."])
+    assert prior.tolist() == [1.0, 0.5]
+    assert [m.topic for m in model.assign_statement(weak, np.array([False, False]), prior)] == ["wages"]
