@@ -9,7 +9,7 @@ from .config import Party
 from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, PLAN_NOUNS, REPORTING_VERBS, PRONOUNS,
                       SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 from .models import Holder
-from .stance import has_obligation_modal
+from .stance import has_obligation_modal, states_stance
 
 QUOTE_CHARS = "\"“”«»"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -258,6 +258,14 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     for root in roots:
         subject = _subject_of(root)
         if subject is not None and _stance_adjective_head(root):
+            party, _ = _party_of_phrase(subject, token_party)
+            if party:
+                return _finding(party, "subject", doc, subject, root.i)
+    # 6. a deed: a party as the subject of the main clause, doing something a stance word names
+    #    ("Ford became the first automaker to make a counteroffer, proposing raises ...")
+    for root in roots:
+        subject = _subject_of(root)
+        if subject is not None and states_stance(root):
             party, _ = _party_of_phrase(subject, token_party)
             if party:
                 return _finding(party, "subject", doc, subject, root.i)

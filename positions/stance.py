@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (AGREEMENT_VERBS, FAVOURABLE_ADVERBS, POSITIVE_EFFECT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
+from .lexicon import (PLAN_NOUNS, AGREEMENT_VERBS, FAVOURABLE_ADVERBS, POSITIVE_EFFECT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
                       NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES, SPEECH_VERBS, STANCE_ADJECTIVES,
                       STANCE_NOUNS, STANCE_VERBS)
 
@@ -182,7 +182,20 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
                 return StanceReading("reject", t.text, True)
             if _is_holder_subject(t, holder_tokens):  # a vow or an offer by the holder, not "the truce would allow"
                 return StanceReading("propose", t.text, kind="vow")
+            if _spells_out_terms(t):  # "In the first phase, hostages would be freed ...": the terms of an offer
+                return StanceReading("propose", t.text, kind="terms")
     return StanceReading("report", None)
+
+
+def _spells_out_terms(verb) -> bool:
+    """A passive term ("would be freed", "would be allowed in") or a plan or its phase as the subject."""
+    for child in verb.children:
+        if child.dep_ == "nsubjpass":
+            return True
+        if child.dep_ == "nsubj" and child.lemma_.lower() in PLAN_NOUNS:
+            return True
+    return any(c.dep_ == "prep" and c.lower_ in ("in", "during", "under") and
+               any(g.lemma_.lower() in PLAN_NOUNS for g in c.children) for c in verb.children)
 
 
 def _owned_by_other(token, other_parties: frozenset[int]) -> bool:
@@ -215,6 +228,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
             return StanceReading("demand", token.text)
         return None
     if stance == "propose" and token.pos_ == "ADJ":  # "willing to accept" -> accept; "ready to release" -> propose
+        if _ready_on_terms(token):
+            return StanceReading("demand", token.text, kind="condition")
         for child in token.children:
             if child.dep_ == "xcomp":
                 inner = _cue_of(child)
@@ -226,6 +241,21 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if negated:
         stance = NEGATED_STANCE[stance]
     return StanceReading(stance, token.text, negated)
+
+
+def states_stance(verb) -> bool:
+    """A stance word in the verb's own clause (relative clauses aside): the verb itself, or what it governs."""
+    return any(_cue_of(t) is not None for t in _own_clause(verb))
+
+
+def _ready_on_terms(adjective) -> bool:
+    """'ready for any deal that ends the war', 'ready to engage with any proposal built on a withdrawal':
+    readiness for a deal of a stated kind sets that kind as the condition."""
+    for token in adjective.subtree:
+        if token.lemma_.lower() in PLAN_NOUNS and token.pos_ == "NOUN" and \
+                any(c.dep_ in ("relcl", "acl") for c in token.children):
+            return True
+    return False
 
 
 def has_obligation_modal(verb) -> bool:

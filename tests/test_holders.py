@@ -135,3 +135,21 @@ def test_mediator_directives_and_vows_support_the_deal(nlp, talks):
 def test_possessive_pronoun_proposal_belongs_to_the_subject(nlp, talks):
     holder, reading = read_reading(nlp, talks, "Southland put its first truce proposal on the table on Thursday.")
     assert (holder.party, reading.stance) == ("south", "propose")
+
+
+def test_a_deed_named_by_a_stance_word_is_a_position(nlp, talks):
+    holder, reading = read_reading(nlp, talks, "Southland on Monday became the first side to make a formal truce "
+                                               "counteroffer.")
+    assert (holder.party, holder.attribution, reading.stance) == ("south", "subject", "propose")
+    holder, _ = read_reading(nlp, talks, "Southland fighters crossed the river near the truce line on Monday.")
+    assert holder.party is None
+
+
+@pytest.mark.parametrize("sentence, stance", [
+    ("In the first phase, captives would be freed in exchange for a truce, Vale said.", "propose"),
+    ("Odum said Southland was ready for any truce deal that ended the war for good.", "demand"),
+    ("Odum said Southland was ready to sign the truce.", "accept"),
+])
+def test_terms_of_an_offer_and_readiness_on_terms(nlp, talks, sentence, stance):
+    _, reading = read_reading(nlp, talks, sentence, context="north")
+    assert reading.stance == stance
