@@ -21,7 +21,7 @@ from .numbers import extract_quantities
 from .parse_text import text_for_parser
 from .readers import iter_documents
 from .sentences import split_sentences
-from .stance import classify_stance, stance_for_role
+from .stance import classify_stance, stance_for_role, stance_near
 from .store import Store
 from .topics import TopicModel, contextual_vectors
 
@@ -140,6 +140,9 @@ class Analyser:
             reading = classify_stance(doc_tokens, finding.anchor, others, own)
             stance = stance_for_role(reading, self.aliases.role(holder.party))
             for match in matches:
+                if len(matches) > 1:
+                    stance = stance_for_role(self._stance_on(doc_tokens, finding.anchor, match, reading),
+                                             self.aliases.role(holder.party))
                 numbers = _numbers_for_topic(quantities, match, matches, self.topic_model)
                 confidence = round(holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3)
                 positions.append(Position(
@@ -147,6 +150,15 @@ class Analyser:
                     speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
         return positions
+
+
+    def _stance_on(self, doc, anchor, match: TopicMatch, reading):
+        """The stance on one of several terms of a sentence, read near that term's keyword."""
+        for start, end in self.topic_model.keyword_spans(doc.text, match.topic):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                return stance_near(doc, anchor, span.root.i, reading)
+        return reading
 
 
 def _numbers_for_topic(quantities: list[Quantity], match: TopicMatch, matches: list[TopicMatch],

@@ -106,6 +106,25 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     return _fallback_reading(start, holder_tokens, skip=anchor)
 
 
+def stance_near(doc, anchor: int | None, token_index: int, sentence_reading: StanceReading) -> StanceReading:
+    """The stance on one term of a sentence that states several: the first stance word met climbing from the
+    term's words to the holder's verb, verbs only ("called for an end to the war and warned against a presence on the
+    corridor": demand on the war, oppose on the corridor); else the sentence's reading."""
+    if anchor is None:
+        return sentence_reading
+    token = doc[token_index]
+    for _ in range(12):
+        if token.i == anchor or token.head is token:
+            break
+        token = token.head
+        if token.pos_ != "VERB":
+            continue
+        reading = _reading_at(token)
+        if reading is not None and token.i != anchor:
+            return reading
+    return sentence_reading
+
+
 def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
     """The verb's subject is the holder: a token of its name, a pronoun or a generic speaker ("the group")."""
     for child in verb.children:

@@ -72,6 +72,11 @@ class TopicModel:
             out[:, number] = sims[:, self._owners == number].max(axis=1)
         return out
 
+    def keyword_spans(self, text: str, topic_id: str) -> list[tuple[int, int]]:
+        """Character spans of the topic's keywords in the text."""
+        pattern = self._patterns[[t.id for t in self.topics].index(topic_id)]
+        return [m.span() for m in pattern.finditer(text)] if pattern else []
+
     def keyword_hits(self, text: str) -> np.ndarray:
         return np.array([bool(p and p.search(text)) for p in self._patterns], dtype=bool)
 

@@ -153,3 +153,17 @@ def test_a_deed_named_by_a_stance_word_is_a_position(nlp, talks):
 def test_terms_of_an_offer_and_readiness_on_terms(nlp, talks, sentence, stance):
     _, reading = read_reading(nlp, talks, sentence, context="north")
     assert reading.stance == stance
+
+
+def test_each_term_of_a_sentence_gets_the_stance_said_of_it(nlp, talks):
+    from positions.stance import stance_near
+
+    sentence = "Lind called for an end to the war and warned against any troops on the border."
+    doc = nlp(sentence)
+    aliases = AliasIndex(talks.parties)
+    finding = find_holder(doc, aliases.find(sentence), aliases, None)
+    whole = classify_stance(doc, finding.anchor)
+    war = next(t.i for t in doc if t.text == "war")
+    troops = next(t.i for t in doc if t.text == "troops")
+    assert stance_near(doc, finding.anchor, war, whole).stance == "demand"
+    assert stance_near(doc, finding.anchor, troops, whole).stance == "oppose"
