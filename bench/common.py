@@ -46,7 +46,15 @@ def load_average() -> list[float]:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
+    """Peak resident set size of this process so far, in MiB: VmHWM, the high-water mark of this program's own
+    memory. (getrusage's ru_maxrss is not used: Linux carries it over fork and exec, so a helper started by the
+    benchmark would report the benchmark's own, much larger, peak.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -60,6 +60,22 @@ def _ingest_all(corpus: dict[str, Path], db: Path, settings, embedder) -> tuple[
     return sentences, store
 
 
+def _corpus_sentences(corpus: dict[str, Path], settings) -> tuple[list[str], list[str]]:
+    """The sentence texts of the corpus in ingest order, and each one's publication date (ISO)."""
+    from positions.readers import iter_documents
+    from positions.sentences import split_sentences
+
+    texts, dates = [], []
+    for folder in corpus.values():
+        for _, doc in iter_documents([str(folder)], settings.reader):
+            if isinstance(doc, Exception):
+                raise RuntimeError(f"generated corpus unreadable: {doc}")
+            for sentence in split_sentences(doc.text, settings.sentences):
+                texts.append(sentence.text)
+                dates.append(doc.published.isoformat() if doc.published else "")
+    return texts, dates
+
+
 def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -78,17 +94,20 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
     load_spacy(settings.pipeline.spacy_model)
     embedder.embed(["warm-up sentence for the encoder"])
 
-    # the sentences the pipeline embeds, in its order: read back from a first (warm-up) ingest
+    # the sentences the pipeline embeds, in its order (documents as read, then split as the pipeline splits them)
+    texts, dates = _corpus_sentences(corpus, settings)
+    data = IngestData(texts=texts, dates=dates, corpus=corpus)
+    # warm-up: a small ingest (a few documents of each negotiation) loads spaCy's and the topics' lazy parts
+    warm_corpus = {}
+    for negotiation, folder in corpus.items():
+        sub = work / "warmup-corpus" / Path(negotiation).name
+        sub.mkdir(parents=True, exist_ok=True)
+        for md in sorted(folder.glob("*.md"))[:4]:
+            (sub / md.name).write_text(md.read_text(encoding="utf-8"), encoding="utf-8")
+        warm_corpus[negotiation] = sub
     with Clock() as warm:
-        count, store = _ingest_all(corpus, work / "warmup.db", settings, embedder)
-    ids, _ = store.embeddings()
-    frame = store.statements()
-    texts_by_id = dict(zip(frame["sentence_id"], frame["sentence"]))
-    texts = [texts_by_id[i] for i in ids]
-    dates_by_id = dict(zip(frame["sentence_id"], frame["published"]))
-    data = IngestData(texts=texts, dates=[dates_by_id[i] for i in ids], corpus=corpus, store_path=str(store.path))
-    store.close()
-    log(f"  corpus: {len(corpus)} negotiations, {count} sentences (warm-up ingest {warm.wall:.1f} s)")
+        _ingest_all(warm_corpus, work / "warmup.db", settings, embedder)[1].close()
+    log(f"  corpus: {len(corpus)} negotiations, {len(texts)} sentences (warm-up ingest {warm.wall:.1f} s)")
 
     batch, threads = settings.embedding.batch_size, embedder.workers
 
@@ -115,6 +134,9 @@ def run(quick: bool, work: Path, log) -> tuple[dict, IngestData]:
         counts = store.counts()
         store.close()
         assert counts["sentences"] == sentences, "re-ingest changed the store"
+        assert sentences == len(texts), f"the pipeline stored {sentences} sentences, the corpus splits into {len(texts)}"
+        if rep == 0:
+            data.store_path = str(work / f"ingest-{rep}.db")
         encoder.append(len(texts) / enc.wall)
         ours.append(len(texts) / own.wall)
         pipeline.append(sentences / pipe.wall)

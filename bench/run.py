@@ -60,11 +60,15 @@ def main(argv=None) -> int:
         vectors = None
         if only & {"search", "dashboard", "memory"}:
             log(f"[data] {max(search_sizes):,} clustered synthetic vectors and stores of {store_sizes}")
+            clock = time.perf_counter()
             vectors = synthetic.clustered_vectors(max(search_sizes))
+            log(f"  vectors: {time.perf_counter() - clock:.0f} s")
             for n in store_sizes:
+                clock = time.perf_counter()
                 path = work / f"synthetic-{n}.db"
                 info = synthetic.write_store(path, vectors[:n], f"synthetic-{n}")
                 stores[n] = (str(path), info["negotiation"])
+                log(f"  store of {n:,} statements: {info['bytes'] / 2**20:.0f} MiB in {time.perf_counter() - clock:.0f} s")
         if "search" in only:
             log("[4] search")
             results["search"] = search_bench.run(
