@@ -116,9 +116,10 @@ def stance_matrix(latest: pd.DataFrame, parties: Sequence[tuple[str, str]], topi
                 z_row.append(None), text_row.append(""), hover_row.append("")
                 continue
             z_row.append(codes.get(row.stance))
-            label = wrap(row.numbers_text, 22, 60)
+            label = wrap(row.numbers_text, 22, 22)  # one line: more spills out of the cell; the hover has all
             text_row.append("<br>".join(x for x in (f"<b>{esc(row.stance or '')}</b>", label, _date(row.when)) if x))
-            hover_row.append(_statement_hover(row, [f"{int(row.statements)} statement(s) on this topic"]))
+            hover_row.append(_statement_hover(row, [wrap(row.numbers_text),
+                                                    f"{int(row.statements)} statement(s) on this topic"]))
         z.append(z_row), text.append(text_row), hover.append(hover_row)
     n = len(STANCE_ORDER)
     scale = []

@@ -1,4 +1,5 @@
 """Overview: where each side stands now (matrix), what changed (shifts), where they differ (gaps), quality."""
+import pandas as pd
 import streamlit as st
 
 from positions import analysis, charts
@@ -62,13 +63,20 @@ with st.container(border=True):
     st.subheader("Quality", help="How far the extraction can be trusted: measured on a labelled set")
     report = resources.eval_report(filters.negotiation)
     counts = resources.counts(filters.negotiation)
-    q_left, q_mid, q_right = st.columns([4, 1, 1])
+    q_left, q_mid, q_right = st.columns([3, 1, 1])
     with q_left:
         if report:
-            st.dataframe(analysis.quality_table(report), hide_index=True, key="quality",
+            quality = analysis.quality_table(report)
+            size = quality["metric"] == "sentences"  # a count, not a score: said in the caption
+            st.dataframe(quality[~size], hide_index=True, key="quality",
                          column_config={"metric": "Metric",
                                         "heldout": st.column_config.NumberColumn("Held-out", format="%.3f"),
                                         "dev": st.column_config.NumberColumn("Development", format="%.3f")})
+            if size.any():
+                held, dev = quality[size].iloc[0][["heldout", "dev"]]
+                st.caption("Measured on " + " and ".join(
+                    f"{int(n):,} {label} sentences" for n, label in ((held, "held-out"), (dev, "development"))
+                    if pd.notna(n)) + ".")
         else:
             st.caption("No evaluation for this negotiation yet (data/eval/<negotiation>/latest.json, written by "
                        "`python -m positions eval`).")

@@ -31,6 +31,15 @@ if len(search.index) and search.index.vectors.shape[1] != embedder.dim:
     st.stop()
 columns = ["score", "when", "party_name", "topic_name", "stance", "numbers_text", "sentence", "doc_source"]
 
+
+def shown(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows for the table: a sentence without a position shows "—" for party, topic and stance, not "None"."""
+    rows = rows.copy()
+    for column in ("party_name", "topic_name", "stance"):
+        rows[column] = rows[column].astype(object).where(rows[column].notna(), "—")
+    return rows
+
+
 hits = pd.DataFrame()
 if query.strip():
     hits = analysis.search_hits(search.index, pool, embedder.embed([query])[0], k)
@@ -38,7 +47,7 @@ if query.strip():
     if hits.empty:
         st.info("Nothing matches these filters.")
     else:
-        widgets.statement_table(hits, columns, key="hits")
+        widgets.statement_table(shown(hits), columns, key="hits")
         first = analysis.who_said_first(hits, min_score)
         if len(first):
             lead = first.iloc[0]
@@ -69,7 +78,7 @@ if picked is not None:
         st.stop()
     similar = analysis.search_hits(search.index, pool, vector, k, exclude_sentence=int(picked))
     st.subheader("More like this")
-    widgets.statement_table(similar, columns, key="similar")
+    widgets.statement_table(shown(similar), columns, key="similar")
     st.subheader("Who else said this, and who said it first")
     said = pd.concat([everything[everything["sentence_id"] == picked].assign(score=1.0), similar])
     first = analysis.who_said_first(said, min_score)
