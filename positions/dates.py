@@ -13,7 +13,8 @@ Conventions (precision says how much of `date` means something):
 - last year / this year / "in 2023" / "N years ago" -> 1 January: "year".
 Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday") and event names
 ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest, the first one within six words
-of a speech verb wins, else the first. None -> StatedDate(published, "published", None).
+of a speech verb wins, else the first; a month or year far from any speech verb ("the release of hostages last
+year") dates an event, not the statement. None -> StatedDate(published, "published", None).
 """
 from __future__ import annotations
 
@@ -66,7 +67,12 @@ def resolve_stated_date(text: str, published: dt.date | None) -> StatedDate:
     usable = [c for c in _candidates(text, published) if c.precision != "future" and not _future(text, c)]
     if not usable:
         return StatedDate(published, "published", None)
-    best = next((c for c in usable if _near_speech(text, c)), usable[0])
+    near = [c for c in usable if _near_speech(text, c)]
+    if not near and published is not None and all(c.precision in ("month", "year") for c in usable):
+        # "the release of hostages last year": a coarse date away from any speech verb dates an event, not the
+        # statement, which the publication date dates better
+        return StatedDate(published, "published", None)
+    best = near[0] if near else usable[0]
     if published is None and best.date is None:
         best = next((c for c in usable if c.absolute), best)
     if best.date is None:

@@ -15,13 +15,24 @@ def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
     """One case-insensitive pattern for a topic's keywords; hyphen/space variants and plurals match."""
     parts = []
     for keyword in keywords:
-        words = re.split(r"[-\s]+", keyword.strip())
-        body = r"[-\s]?".join(re.escape(w) for w in words if w)
-        if body:
-            parts.append(body + r"(?:s|es)?")
+        words = [w for w in re.split(r"[-\s]+", keyword.strip()) if w]
+        if not words:
+            continue
+        *head, last = words
+        body = "".join(re.escape(w) + r"[-\s]?" for w in head) + _inflected(last)
+        parts.append(body)
     if not parts:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+def _inflected(word: str) -> str:
+    """A keyword's last word with its plural and, for lower-case words, verb endings: "backtrack" also matches
+    "backtracked" and "backtracking", "enforce" matches "enforcing"; names and acronyms match as written."""
+    if not word.isalpha() or not word.islower() or len(word) < 4:
+        return re.escape(word) + r"(?:s|es)?"
+    stem = word[:-1] if word.endswith("e") else word
+    return "(?:" + re.escape(word) + r"(?:s|es|d|ed)?|" + re.escape(stem) + "ing)"
 
 
 def prototype_texts(topic: Topic) -> list[str]:

@@ -134,3 +134,11 @@ def test_accepts_a_datetime_and_returns_known_precisions() -> None:
     assert result == StatedDate(dt.date(2024, 3, 25), "day", "on Monday")
     for text in ("today", "last week", "last month", "in 2023", "nothing here"):
         assert resolve_stated_date(text, TUESDAY).precision in DATE_PRECISIONS
+
+
+def test_a_coarse_date_away_from_any_speech_verb_dates_an_event_not_the_statement():
+    pub = dt.date(2024, 4, 18)
+    event = resolve_stated_date("The envoy pressed for the release of captives seized last year.", pub)
+    assert (event.date, event.precision) == (pub, "published")
+    stated = resolve_stated_date("Last month, the envoy said the talks had stalled.", pub)
+    assert (stated.date, stated.precision) == (dt.date(2024, 3, 1), "month")
