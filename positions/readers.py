@@ -595,6 +595,17 @@ def _fetch(url: str, settings: ReaderSettings, deadline: float) -> tuple[bytes, 
         raise InputError(f"cannot fetch: {' '.join(str(exc).split()) or type(exc).__name__}") from None
 
 
+def url_result(url: str, settings: ReaderSettings, default_date: dt.date | None = None,
+               today: dt.date | None = None) -> Result:
+    """(label, Document or InputError) of an address typed in the dashboard. Unlike `iter_documents`, text that is
+    not a URL is refused, never read as a path (it would read the server's own files); only http(s) is fetched."""
+    url = url.strip()
+    if not _URL_SCHEME.match(url):
+        label = url or "(no address)"
+        return label, InputError(f"{label}: not a URL; only http and https URLs are read")
+    return _labelled(url, lambda: read_url(url, settings, default_date, today))
+
+
 def read_url(url: str, settings: ReaderSettings, default_date: dt.date | None = None,
              today: dt.date | None = None) -> Document:
     """A Document from an http(s) URL, extracted like an HTML file; `origin` is the URL."""

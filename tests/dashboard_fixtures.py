@@ -1,5 +1,6 @@
 """A small hand-built store for the dashboard tests (no pipeline needed): two principals, a mediator whose
-configured name is a script payload, three topics, stance and number shifts, and a hostile article."""
+configured name is a script payload, three topics, stance and number shifts, and a hostile article (script, image
+and javascript: link payloads in its text, title and source)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,6 +15,9 @@ from positions.store import Store
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
+# links that would run script when clicked: a Markdown link and an HTML anchor (Plotly labels render <a href>)
+LINK = "[terms](javascript:alert(3))"
+ANCHOR = '<a href="javascript:alert(4)">details</a>'
 HOSTILE_PARTY_NAME = f"Mediator {IMG}{SCRIPT}"
 NEGOTIATION = "talks"
 
@@ -65,8 +69,8 @@ ARTICLES = [
         [("The union again demanded pensions for all workers.", [("union", "pensions", "demand", [])])],
     ]),
     # hostile article: payloads in text, title and source
-    ("2023-10-12", f"Hostile title {IMG} {SCRIPT}", f"Source {IMG}", [
-        [(f"The mediator said {IMG} and {SCRIPT} were proposed as a wage compromise.",
+    ("2023-10-12", f"Hostile title {IMG} {SCRIPT} {LINK}", f"Source {IMG} {ANCHOR}", [
+        [(f"The mediator said {IMG} and {SCRIPT} were proposed as a wage compromise, {LINK} {ANCHOR}.",
           [("mediator", "wages", "propose", [(30, "percent")])])],
         [(f"Background {SCRIPT} sentence.", [])],
     ]),

@@ -1,8 +1,9 @@
 """The dashboard in a real browser: `streamlit run app.py` on a free port, headless Chromium via Playwright.
 
 Every page renders its main chart or table with no error box, and an article whose text, title and source
-(and a party name in the config) carry `<img src=x onerror=alert(1)>` and `<script>alert(2)</script>` shows
-them as text and fires no dialog. Under CI=true this test must run: a missing browser is a failure.
+(and a party name in the config) carry `<img src=x onerror=alert(1)>` and `<script>alert(2)</script>` (the
+article also `[terms](javascript:alert(3))` and `<a href="javascript:alert(4)">`) shows them as text, makes no
+javascript: link and fires no dialog. Under CI=true this test must run: a missing browser is a failure.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard_fixtures import HOSTILE_PARTY_NAME, IMG, SCRIPT, build_store
+from dashboard_fixtures import ANCHOR, HOSTILE_PARTY_NAME, IMG, LINK, SCRIPT, build_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("POSITIONS_CHROMIUM", "/usr/bin/chromium")
@@ -122,6 +123,8 @@ def assert_clean(page) -> None:
     assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
     assert page.locator("img[src='x']").count() == 0, "an <img> from article text reached the DOM"
     assert page.locator("script", has_text="alert(").count() == 0, "a <script> from article text reached the DOM"
+    links = page.locator("a[href^='javascript' i], [href*='alert(']")
+    assert links.count() == 0, f"a javascript: link reached the DOM: {links.first.evaluate('e => e.outerHTML')}"
     assert page.dialogs == [], f"a dialog fired: {page.dialogs}"
 
 
@@ -141,11 +144,12 @@ def test_hostile_text_shows_literally_and_runs_nothing(server, page):
     evidence = page.get_by_test_id("stMarkdownContainer").filter(has_text="The mediator said")
     assert evidence.count() >= 1
     assert f"The mediator said {IMG} and {SCRIPT} were proposed" in evidence.first.inner_text()
+    assert f"{LINK} {ANCHOR}" in evidence.first.inner_text()  # the link payloads as text, not links
     cells = page.locator("[data-testid='stDataFrame'] td").filter(has_text="alert(2)")
     cells.first.wait_for(state="attached", timeout=20_000)  # the grid's accessible cells fill in after paint
     assert SCRIPT in cells.first.text_content()
     captions = " ".join(page.get_by_test_id("stCaptionContainer").all_inner_texts())
-    assert f"Source {IMG}" in captions and f"Hostile title {IMG} {SCRIPT}" in captions
+    assert f"Source {IMG} {ANCHOR}" in captions and f"Hostile title {IMG} {SCRIPT} {LINK}" in captions
     assert_clean(page)
 
     # a party name with the payload: chosen through the URL, shown in the sidebar chip and page caption
@@ -167,6 +171,7 @@ def test_hostile_text_shows_literally_and_runs_nothing(server, page):
         if "The mediator said" in hover:
             assert squeeze(IMG) in squeeze(hover) and squeeze(SCRIPT) in squeeze(hover)
             assert squeeze(f"Source {IMG}") in squeeze(hover)
+            assert "javascript:alert(4)" in hover and "details</a>" in hover  # Plotly makes <a href> links: text here
             break
     else:
         pytest.fail("no hover label showed the hostile sentence")

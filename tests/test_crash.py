@@ -267,3 +267,94 @@ def test_corrections_survive_reingest_reanalysis_and_a_crash(tmp_path, seed):
     assert sum(row["corrected"] for row in rows) >= 3
     assert code in (-signal.SIGKILL, 0)
     assert count_rows(db)["documents"] == 24
+
+
+# ----------------------------------------------------------------------------------------------
+# the dashboard itself (AppTest) while an ingest writes, and a correction made in it
+# ----------------------------------------------------------------------------------------------
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def dashboard_run(at) -> dict[str, str]:
+    """One rerun of the open page (a browser refresh): no exception or error box reaches the user; its metrics."""
+    at.run()
+    problems = [e.value for e in at.exception] + [e.value for e in at.error]
+    assert problems == [], problems  # 'database is locked' included
+    return {m.label: m.value for m in at.metric}
+
+
+def test_dashboard_reads_while_an_ingest_writes_and_keeps_its_corrections(tmp_path, monkeypatch, seed):
+    """The overview refreshed while `positions ingest` writes: never an error, documents only ever added, all of
+    them on the refresh after the end. Then a correction saved in the Statements page survives a re-ingest and a
+    re-analysis with a changed config that is killed half-way and re-run."""
+    from streamlit.testing.v1 import AppTest
+
+    from positions.ui import resources
+
+    rng = random.Random(seed)
+    db = tmp_path / "store.db"
+    monkeypatch.setenv("POSITIONS_DB", str(db))
+    monkeypatch.setenv("POSITIONS_FAKE_EMBEDDER", "1")
+    monkeypatch.setattr(resources, "DATA_DIR", tmp_path / "no-samples")  # no first-run build of the samples
+    negotiation = write_negotiation(tmp_path / NEGOTIATION)
+    write_corpus(tmp_path / "corpus", 60)
+    ingest = ("ingest", tmp_path / "corpus", "--negotiation", negotiation, "--db", db)
+    at = AppTest.from_file(APP, default_timeout=120)
+    assert dashboard_run(at) == {} and any("No articles yet" in i.value for i in at.info)  # open before the ingest
+    process = start_cli(*ingest, "--set", "pipeline.documents_per_batch=1", tmp=tmp_path)
+    try:
+        seen = []
+        while process.poll() is None:
+            seen.append(int(dashboard_run(at).get("Documents", "0").replace(",", "")))
+        _, err = process.communicate(timeout=60)
+    finally:
+        kill(process)
+    assert process.returncode == 0, err
+    print(f"documents seen by the dashboard during the ingest: {seen}")
+    assert seen == sorted(seen), "the dashboard saw documents disappear"
+    assert any(0 < n < 60 for n in seen), seen  # it read while documents were being added
+    assert dashboard_run(at)["Documents"] == "60"  # the new data on refresh
+
+    # a correction made in the dashboard
+    at.switch_page("positions/ui/pages/statements.py").run()
+    editor = at.data_editor[0]
+    first = editor.value.iloc[0]
+    new_stance = "reject" if first["stance"] != "reject" else "accept"
+    at.session_state[editor.key] = {"edited_rows": {0: {"stance": new_stance}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="save_corrections").click().run()
+    assert not at.exception
+    at.toggle(key="corrected_only").set_value(True)
+
+    def corrected() -> list[tuple[str, str]]:
+        dashboard_run(at)
+        rows = at.data_editor[0].value
+        return list(zip(rows["sentence"], rows["stance"]))
+
+    assert corrected() == [(first["sentence"], new_stance)]
+
+    again = run_cli(*ingest, tmp=tmp_path)
+    assert again.returncode == 0 and "added 0 documents" in again.stderr
+    assert corrected() == [(first["sentence"], new_stance)]
+
+    changed = write_negotiation(
+        tmp_path / "v2" / NEGOTIATION, parties=PARTIES_YAML.replace("aliases: [Port Authority,", "aliases: [harbour,"),
+        topics=TOPICS_YAML + "  - id: safety\n    name: Safety\n    description: Safety of dock work.\n"
+                             "    keywords: [safety, accidents]\n")
+    reanalyse = ("reanalyse", "--negotiation", changed, "--db", db, "--set", "pipeline.documents_per_batch=1")
+    sentences_before = max_sentence_id(db)
+    process = start_cli(*reanalyse, tmp=tmp_path)
+    try:
+        if wait_until(lambda: max_sentence_id(db) > sentences_before, process):
+            time.sleep(rng.uniform(0.0, 0.3))
+            corrected()  # the dashboard reads during the re-analysis too
+    finally:
+        kill(process)
+    assert_whole(db, documents=60)
+    assert corrected() == [(first["sentence"], new_stance)]
+    result = run_cli(*reanalyse, tmp=tmp_path)
+    assert result.returncode == 0 and "re-analysed 60 documents" in result.stderr, result.stderr
+    assert corrected() == [(first["sentence"], new_stance)]
+    at.switch_page("positions/ui/pages/overview.py")
+    assert dashboard_run(at)["Analyst corrections"] == "1"
+    assert at.multiselect(key="topic").options == ["Wages", "Automation", "Safety"]  # the changed config is shown

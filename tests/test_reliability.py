@@ -2,7 +2,10 @@
 unchanged for the bad ones. Valid but unusual inputs (UTF-16, cp1252, CRLF, damaged UTF-8) are read, with a warning.
 
 Each bad input runs alone through `positions.cli.main` in-process (fast: no model loads when nothing is read), and
-all of them together with good inputs in one `python -m positions ingest` subprocess (the real CLI).
+all of them together with good inputs in one `python -m positions ingest` subprocess (the real CLI). The same inputs
+go through the dashboard's "Add articles" page (streamlit.testing.v1.AppTest): uploads, URLs and pasted text, each
+failure one 'input: reason' row of the result table, the good inputs of the same submission stored, nothing else
+written.
 """
 from __future__ import annotations
 
@@ -18,12 +21,15 @@ from pathlib import Path
 
 import pytest
 
+from streamlit.testing.v1 import AppTest
+
 from cli_support import (NEGOTIATION, PARTIES_YAML, TOPICS_YAML, article, connect, count_rows, origins, run_cli,
                          snapshot, write_corpus, write_negotiation)
+from dashboard_fixtures import build_store
 from positions import cli
 from positions.config import ReaderSettings
 from positions.errors import InputError
-from positions.readers import document_from_upload, upload_results
+from positions.readers import upload_results
 
 URL_SETTINGS = ("--set", "reader.url_timeout_seconds=0.5", "--set", "reader.max_url_bytes=100000")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
@@ -412,21 +418,190 @@ def test_missing_negotiation_folder_exits_2(db, tmp_path, main):
 
 
 # ----------------------------------------------------------------------------------------------
-# the dashboard's "Add articles" reads uploads with the same readers
+# the same bad inputs through the dashboard's "Add articles" page (AppTest)
 # ----------------------------------------------------------------------------------------------
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ADD_PAGE = "positions/ui/pages/add_articles.py"
+
+
+@pytest.fixture(scope="module")
+def dashboard_template(work) -> Path:
+    return build_store(work / "dashboard-template.db")
+
+
+def copy_store(source: Path, target: Path) -> Path:
+    with connect(source) as conn, sqlite3.connect(target) as copy:
+        conn.backup(copy)
+    return target
+
+
+@pytest.fixture
+def dash_db(dashboard_template, tmp_path, monkeypatch) -> Path:
+    """A private copy of the dashboard test store, opened by the dashboard (fake embedder)."""
+    path = copy_store(dashboard_template, tmp_path / "dashboard.db")
+    monkeypatch.setenv("POSITIONS_DB", str(path))
+    monkeypatch.setenv("POSITIONS_FAKE_EMBEDDER", "1")
+    return path
+
+
+def dashboard_state(db: Path) -> tuple:
+    """`state` plus the store revision: a refused input must not write at all (not even the negotiation)."""
+    with connect(db) as conn:
+        revision = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+    return state(db), revision
+
+
+def add_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(ADD_PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Add articles"
+    return at
+
+
+def press(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload(at: AppTest, files: list[tuple[str, bytes]]) -> AppTest:
+    at.file_uploader(key="upload_files").set_value([(name, content, "application/octet-stream")
+                                                    for name, content in files])
+    return press(at, "Analyse files")
+
+
+def fetch(at: AppTest, url: str) -> AppTest:
+    at.text_input(key="url").input(url)
+    return press(at, "Fetch and analyse")
+
+
+def outcome(at: AppTest) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """(metrics, failed (input, reason) rows, warning (input, warning) rows) of the page's Result section."""
+    tables = {tuple(d.value.columns): list(d.value.itertuples(index=False, name=None)) for d in at.dataframe}
+    return ({m.label: m.value for m in at.metric}, tables.get(("input", "reason"), []),
+            tables.get(("input", "warning"), []))
+
+
+def assert_failed_rows(failed: list[tuple[str, str]], expected: dict[str, str]) -> None:
+    """One row per failed input, its reason `input: reason` on one line."""
+    assert sorted(label for label, _ in failed) == sorted(expected), failed
+    for label, reason in failed:
+        assert "\n" not in reason
+        assert re.fullmatch(re.escape(label) + ": " + expected[label], reason), (reason, expected[label])
+
+
 @pytest.mark.parametrize("name, content, reason", [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
-def test_bad_upload_is_refused_with_the_same_reason(name, content, reason):
-    with pytest.raises(InputError) as caught:
-        document_from_upload(name, content, ReaderSettings())
-    message = str(caught.value)
-    assert "\n" not in message and re.fullmatch(re.escape(name) + ": " + reason, message), message
+def test_bad_upload_fails_alone_and_changes_nothing(name, content, reason, dash_db):
+    at = add_page()
+    before = dashboard_state(dash_db)
+    metrics, failed, _ = outcome(upload(at, [(name, content)]))
+    assert metrics["Articles added"] == "0" and metrics["Failed"] == "1"
+    assert_failed_rows(failed, {name: reason})
+    assert not at.error and not at.success
+    assert dashboard_state(dash_db) == before
 
 
-def test_upload_of_a_table_keeps_its_good_rows():
-    _, name, content, errors, good_lines = TABLE_CASES[0]
-    results = upload_results(name, content, ReaderSettings())
-    assert [label for label, r in results if not isinstance(r, InputError)] == [f"{name}:line {n}" for n in good_lines]
-    assert [label for label, r in results if isinstance(r, InputError)] == [f"{name}:line {n}" for n in errors]
+def test_50_mb_upload_fails_by_the_size_limit(dash_db):
+    at = add_page()
+    before = dashboard_state(dash_db)
+    started = time.monotonic()
+    metrics, failed, _ = outcome(upload(at, [("huge.md", b"The union talks. " * (50 * 1024 * 1024 // 17))]))
+    assert time.monotonic() - started < 20
+    assert metrics["Failed"] == "1" and metrics["Articles added"] == "0"
+    assert_failed_rows(failed, {"huge.md": r"upload is \d+ bytes, more than max_document_bytes=20000000"})
+    assert dashboard_state(dash_db) == before
+
+
+@pytest.mark.parametrize("name, content, errors, good_lines", [c[1:] for c in TABLE_CASES],
+                         ids=[c[0] for c in TABLE_CASES])
+def test_uploaded_table_with_bad_rows_keeps_the_good_rows(name, content, errors, good_lines, dash_db):
+    at = add_page()
+    (before_docs, before_configs, _), _ = dashboard_state(dash_db)
+    metrics, failed, _ = outcome(upload(at, [(name, content)]))
+    assert_failed_rows(failed, {f"{name}:line {n}": reason for n, reason in errors.items()})
+    assert metrics["Articles added"] == str(len(good_lines)) and metrics["Failed"] == str(len(errors))
+    (after_docs, after_configs, _), _ = dashboard_state(dash_db)
+    assert {k: after_docs[k] for k in before_docs} == before_docs and after_configs == before_configs
+    assert origins(dash_db) - {o for o in origins(dash_db) if not o.startswith(name)} == {
+        f"{name}:line {n}" for n in good_lines}
+
+
+@pytest.fixture
+def short_fetches(monkeypatch):
+    """The dashboard's reader settings with the test URL limits (0.5 s timeout, 100 kB pages)."""
+    import functools
+
+    from positions import config
+
+    monkeypatch.setattr(config, "ReaderSettings", functools.partial(
+        ReaderSettings, url_timeout_seconds=0.5, max_url_bytes=100_000))
+
+
+DASHBOARD_URL_CASES = URL_CASES + [
+    # the dashboard never reads a path on the server, whatever the address box holds ('=': typed as is)
+    ("local path", "=/etc/passwd", r"not a URL; only http and https URLs are read"),
+    ("relative path", "=data/negotiations/uaw-2023/parties.yaml", r"not a URL; only http and https URLs are read"),
+    ("javascript:", "=javascript:alert(1)", r"not a URL; only http and https URLs are read"),
+]
+
+
+@pytest.mark.parametrize("target, reason", [c[1:] for c in DASHBOARD_URL_CASES],
+                         ids=[c[0] for c in DASHBOARD_URL_CASES])
+def test_bad_url_in_the_dashboard_fails_with_the_same_reason(target, reason, server, dash_db, short_fetches):
+    url = target[1:] if target.startswith("=") else url_for(server, target)
+    at = add_page()
+    before = dashboard_state(dash_db)
+    started = time.monotonic()
+    metrics, failed, _ = outcome(fetch(at, url))
+    assert time.monotonic() - started < 6
+    assert metrics["Failed"] == "1" and metrics["Articles added"] == "0"
+    assert_failed_rows(failed, {url: reason})
+    assert dashboard_state(dash_db) == before
+
+
+def test_good_url_in_the_dashboard_is_stored(server, dash_db, short_fetches):
+    at = add_page()
+    (before_docs, _, _), _ = dashboard_state(dash_db)
+    metrics, failed, _ = outcome(fetch(at, f"{server}/article"))
+    assert failed == [] and metrics["Articles added"] == "1"
+    assert f"{server}/article" in origins(dash_db)
+    (after_docs, _, _), _ = dashboard_state(dash_db)
+    assert {k: after_docs[k] for k in before_docs} == before_docs and len(after_docs) == len(before_docs) + 1
+
+
+def test_pasted_text_errors_are_one_line_and_change_nothing(dash_db):
+    at = add_page()
+    before = dashboard_state(dash_db)
+    for text, reason in [("", "empty (no article text)"), (" \n\t\u00a0\n ", "empty (no article text)"),
+                         ("Advertisement\n\nShare this article", "empty (no article text)")]:
+        at.text_area(key="paste_text").input(text)
+        press(at, "Analyse text")
+        assert [unescape(e.value) for e in at.error] == [f"pasted text: {reason}"]
+        assert not at.metric  # no stale result of an earlier submission
+    assert dashboard_state(dash_db) == before
+
+
+def unescape(markdown: str) -> str:
+    """Text of a message escaped for Markdown by positions.ui.text.md."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def test_date_pickers_offer_the_dates_the_readers_accept(dash_db):
+    """Streamlit's default picker range is ten years either side: an article of 1995 could not be pasted."""
+    import datetime as dt
+
+    at = add_page()
+    for key in ("upload_date", "paste_date", "url_date"):
+        picker = at.date_input(key=key)
+        assert picker.min == dt.date(1900, 1, 1) and picker.max == dt.date.today() + dt.timedelta(days=1), key
+    at.text_area(key="paste_text").input("The union demanded a 12 percent raise on Monday, Lopez said.")
+    at.date_input(key="paste_date").set_value(dt.date(1995, 6, 1))
+    metrics, failed, _ = outcome(press(at, "Analyse text"))
+    assert failed == [] and metrics["Articles added"] == "1"
+    with connect(dash_db) as conn:
+        assert conn.execute("SELECT published FROM documents WHERE origin = 'pasted'").fetchall() == [("1995-06-01",)]
 
 
 def test_table_longer_than_one_document_is_read_row_by_row():
@@ -463,11 +638,26 @@ def _cp1252() -> bytes:
 LONG_WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed eiusmod tempor incididunt labore magna".split()
 
 
+def good_files() -> dict[str, bytes]:
+    """Valid but unusual inputs, read (not refused): UTF-16 with a BOM, Windows-1252, CRLF, damaged UTF-8 and a
+    single 1 MB line with no punctuation."""
+    import random
+
+    rng = random.Random(6)
+    long_line = " ".join(rng.choice(LONG_WORDS) for _ in range(200_000))[:1_000_000]
+    return {
+        "plain.md": article(10).encode(),
+        "utf16-bom.md": article(12).encode("utf-16"),  # with a BOM
+        "cp1252.txt": _cp1252(),
+        "crlf.md": article(13).replace("\n", "\r\n").encode(),
+        "damaged-utf8.md": _damaged_utf8(),
+        "long-line.md": long_line.encode(),
+    }
+
+
 @pytest.fixture(scope="module")
 def mixed_run(work, negotiation, base_db, server):
     """One `python -m positions ingest` over bad, good and unusual inputs together."""
-    import random
-
     db = work / "mixed.db"
     with connect(base_db) as source, sqlite3.connect(db) as copy:
         source.backup(copy)
@@ -482,17 +672,7 @@ def mixed_run(work, negotiation, base_db, server):
         bad_files.append(path)
     good_dir = work / "good"
     good_dir.mkdir()
-    good = {
-        "plain.md": article(10).encode(),
-        "utf16-bom.md": article(12).encode("utf-16"),  # with a BOM
-        "cp1252.txt": _cp1252(),
-        "crlf.md": article(13).replace("\n", "\r\n").encode(),
-        "damaged-utf8.md": _damaged_utf8(),
-    }
-    rng = random.Random(6)
-    long_line = " ".join(rng.choice(LONG_WORDS) for _ in range(200_000))[:1_000_000]
-    good["long-line.md"] = long_line.encode()
-    for name, content in good.items():
+    for name, content in good_files().items():
         (good_dir / name).write_bytes(content)
     folder = work / "folder"  # good and bad files mixed, nested
     write_corpus(folder, 1, first=20)
@@ -559,18 +739,26 @@ def stored(db: Path, origin: str) -> tuple[str, list[str], list[str]]:
     return text, sentences, json.loads(warnings)
 
 
-def test_unusual_encodings_are_read(mixed_run):
-    db, good = mixed_run["db"], mixed_run["good_dir"]
-    plain, _, _ = stored(db, str(good / "plain.md"))
-    utf16, _, warnings = stored(db, str(good / "utf16-bom.md"))
+def assert_unusual_inputs_read(db: Path, origin) -> None:
+    """The good_files() documents as stored; origin(name) is the origin the run gave the file."""
+    utf16, _, warnings = stored(db, origin("utf16-bom.md"))
     assert "demanded a 22 percent raise" in utf16 and "\ufeff" not in utf16 and warnings == []
-    crlf, _, _ = stored(db, str(good / "crlf.md"))
+    crlf, _, _ = stored(db, origin("crlf.md"))
     assert "\r" not in crlf and "The Port Authority rejected the demand and offered 5 percent" in crlf
-    cp1252, _, warnings = stored(db, str(good / "cp1252.txt"))
+    cp1252, _, warnings = stored(db, origin("cp1252.txt"))
     assert "Caf\u00e9 talks" in cp1252 and "\u201cfair\u201d 14 percent raise \u2014 Lopez" in cp1252
     assert warnings == ["decoded as Windows-1252 (not UTF-8)"]
-    damaged, _, warnings = stored(db, str(good / "damaged-utf8.md"))
+    damaged, _, warnings = stored(db, origin("damaged-utf8.md"))
     assert "Café Zone" in damaged and "\ufffd" in damaged and warnings == ["3 invalid UTF-8 bytes replaced"]
+    # the 1 MB line with no punctuation: read whole, cut into bounded sentences at spaces
+    text, sentences, _ = stored(db, origin("long-line.md"))
+    assert len(text) == 1_000_000
+    assert len(sentences) >= 1000 and max(map(len, sentences)) <= 1000
+    assert sum(map(len, sentences)) >= 0.99 * len(text)  # cut at spaces: nothing but the spaces lost
+
+
+def test_unusual_encodings_are_read(mixed_run):
+    assert_unusual_inputs_read(mixed_run["db"], lambda name: str(mixed_run["good_dir"] / name))
 
 
 def test_decoding_fallbacks_are_warned_on_stderr(mixed_run):
@@ -581,13 +769,147 @@ def test_decoding_fallbacks_are_warned_on_stderr(mixed_run):
                         f"{good / 'damaged-utf8.md'}: warning: 3 invalid UTF-8 bytes replaced"]
 
 
-def test_one_megabyte_line_is_split_into_bounded_sentences(mixed_run):
-    text, sentences, _ = stored(mixed_run["db"], str(mixed_run["good_dir"] / "long-line.md"))
-    assert len(text) == 1_000_000
-    assert len(sentences) >= 1000 and max(map(len, sentences)) <= 1000
-    assert sum(map(len, sentences)) >= 0.99 * len(text)  # cut at spaces: nothing but the spaces lost
-
-
 def test_mixed_run_is_quick(mixed_run):
     assert mixed_run["seconds"] < 90, mixed_run["seconds"]
 
+
+
+# ----------------------------------------------------------------------------------------------
+# the same in one dashboard upload: every bad file and table, and the unusual good files, at once
+# ----------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def mixed_upload(work, dashboard_template):
+    db = copy_store(dashboard_template, work / "dashboard-mixed.db")
+    before = dashboard_state(db)
+    files = [(name, content) for _, name, content, _ in FILE_CASES]
+    files += [(name, content) for _, name, content, _, _ in TABLE_CASES]
+    files += list(good_files().items())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("POSITIONS_DB", str(db))
+        patch.setenv("POSITIONS_FAKE_EMBEDDER", "1")
+        at = add_page()
+        started = time.monotonic()
+        upload(at, files)
+        seconds = time.monotonic() - started
+    return dict(db=db, before=before, at=at, seconds=seconds)
+
+
+def test_mixed_upload_one_row_per_failure_and_the_good_files_kept(mixed_upload):
+    at, db = mixed_upload["at"], mixed_upload["db"]
+    metrics, failed, _ = outcome(at)
+    expected = {name: reason for _, name, _, reason in FILE_CASES}
+    expected |= {f"{name}:line {n}": reason for _, name, _, errors, _ in TABLE_CASES for n, reason in errors.items()}
+    assert_failed_rows(failed, expected)
+    good = set(good_files()) | {f"{name}:line {n}" for _, name, _, _, lines in TABLE_CASES for n in lines}
+    assert metrics["Failed"] == str(len(expected)) and metrics["Articles added"] == str(len(good))
+    assert at.success  # "The new positions now appear in the other views."
+    (before_docs, before_configs, _), _ = mixed_upload["before"]
+    (after_docs, after_configs, _), _ = dashboard_state(db)
+    assert {k: after_docs[k] for k in before_docs} == before_docs and after_configs == before_configs
+    assert len(after_docs) == len(before_docs) + len(good)
+    assert {o for o in origins(db) if not o.startswith("test://")} == good
+    assert mixed_upload["seconds"] < 90, mixed_upload["seconds"]
+
+
+def test_mixed_upload_reads_unusual_encodings_and_shows_the_fallbacks(mixed_upload):
+    at = mixed_upload["at"]
+    assert_unusual_inputs_read(mixed_upload["db"], lambda name: name)
+    _, _, warnings = outcome(at)
+    assert sorted(warnings) == [("cp1252.txt", "decoded as Windows-1252 (not UTF-8)"),
+                                ("damaged-utf8.md", "3 invalid UTF-8 bytes replaced")]
+    assert any("read with a fallback" in w.value for w in at.warning)
+
+
+# ----------------------------------------------------------------------------------------------
+# the CLI's own date option: a date in the future or before 1900 is a usage error
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("value", ["2999-01-01", "1850-06-01"])
+def test_default_date_out_of_range_is_a_usage_error(value, db, negotiation, tmp_path, main, capsys):
+    good = write_corpus(tmp_path / "corpus", 1, first=60)
+    before = state(db)
+    with pytest.raises(SystemExit) as caught:
+        main("ingest", *good, "--negotiation", negotiation, "--db", db, "--date", value)
+    assert caught.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].endswith(f"argument --date: {value} is in the future or before 1900"), err
+    assert state(db) == before
+
+
+# ----------------------------------------------------------------------------------------------
+# limits: bounded by settings, defaults stated in the README
+# ----------------------------------------------------------------------------------------------
+LIMITS = ("reader.max_document_bytes", "reader.max_document_chars", "reader.url_timeout_seconds",
+          "reader.max_url_bytes", "reader.earliest_year", "sentences.max_sentence_chars", "embedding.batch_size",
+          "pipeline.spacy_batch_size", "pipeline.documents_per_batch")
+
+
+def test_limit_defaults_are_stated_in_the_readme():
+    from positions.config import iter_settings
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    defaults = {name: value for name, value, _ in iter_settings()}
+    for name in LIMITS:
+        assert f"| `{name}` | `{defaults[name]}` |" in readme, f"README states no default for {name}"
+
+
+def test_limits_follow_the_settings(db, negotiation, tmp_path, main, monkeypatch):
+    """Document size, sentence length and batch size are what --set makes them, not fixed numbers."""
+    from positions.pipeline import Analyser
+
+    batches = []
+    analyse = Analyser.analyse
+
+    def recording(self, documents, *args, **kwargs):
+        batches.append(len(documents))
+        return analyse(self, documents, *args, **kwargs)
+
+    monkeypatch.setattr(Analyser, "analyse", recording)
+    corpus = write_corpus(tmp_path / "corpus", 7, first=70)
+    long = tmp_path / "long.md"
+    long.write_text(article(80) + "More talk. " * 60, encoding="utf-8")
+    code, lines, _ = main("ingest", *corpus, long, "--negotiation", negotiation, "--db", db,
+                          "--set", "reader.max_document_chars=600", "--set", "sentences.max_sentence_chars=60",
+                          "--set", "pipeline.documents_per_batch=3")
+    assert code == 1
+    assert_one_failure(lines, str(long), r"text has \d+ characters, more than max_document_chars=600")
+    assert batches == [3, 3, 1]
+    with connect(db) as conn:
+        lengths = [r[0] for r in conn.execute(
+            "SELECT LENGTH(s.text) FROM sentences s JOIN documents d ON d.id = s.document_id WHERE d.origin LIKE ?",
+            (f"{tmp_path / 'corpus'}%",))]
+    assert len(lengths) > 7 * 4 and max(lengths) <= 60
+
+
+# ----------------------------------------------------------------------------------------------
+# a broken negotiation config in the dashboard: its first run builds the sample negotiations under data/
+# ----------------------------------------------------------------------------------------------
+FIRST_RUN_CONFIG_CASES = [c for c in CONFIG_CASES
+                          if c[0] in ("duplicate party id", "empty alias list", "YAML syntax error")]
+
+
+@pytest.mark.xfail(strict=True, reason="positions/ui/first_run.py and pipeline.build_sample_store let the "
+                                       "ConfigError of one sample negotiation escape: a traceback in the dashboard, "
+                                       "and the good samples are not built (to fix there)")
+@pytest.mark.parametrize("files, culprit, reason", [c[1:] for c in FIRST_RUN_CONFIG_CASES],
+                         ids=[c[0] for c in FIRST_RUN_CONFIG_CASES])
+def test_broken_sample_config_is_one_error_and_the_good_samples_are_built(files, culprit, reason, tmp_path,
+                                                                          monkeypatch):
+    from positions.ui import resources
+
+    data = tmp_path / "data"
+    good = write_negotiation(data / "negotiations" / NEGOTIATION)
+    write_corpus(good / "corpus", 2)
+    bad = write_negotiation(data / "negotiations" / "a-broken")  # sorted first
+    write_corpus(bad / "corpus", 2, first=30)
+    for name, content in files.items():
+        (bad / name).write_text(content, encoding="utf-8")
+    monkeypatch.setattr(resources, "DATA_DIR", data)
+    monkeypatch.setenv("POSITIONS_DB", str(tmp_path / "fresh.db"))
+    monkeypatch.setenv("POSITIONS_FAKE_EMBEDDER", "1")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    messages = [unescape(e.value) for e in at.error]
+    assert len(messages) == 1 and re.search(re.escape(str(bad / culprit)) + ": (?:" + reason + ")", messages[0])
+    assert count_rows(tmp_path / "fresh.db")["documents"] == 2
+    assert {Path(o).name for o in origins(tmp_path / "fresh.db")} == {"round-000.md", "round-001.md"}
