@@ -34,10 +34,11 @@ FONT = dict(family="Inter, 'Source Sans Pro', Arial, sans-serif", size=13, color
 
 
 def esc(value) -> str:
-    """Untrusted text as Plotly-safe text: HTML-escaped ('<script>' shows as '<script>', never runs)."""
+    """Untrusted text as Plotly-safe text: <, > and & escaped ('<script>' shows as '<script>', never runs).
+    Quotes stay as they are: with no '<' no tag can open, and Plotly does not decode '&quot;'."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return html.escape(str(value), quote=True)
+    return html.escape(str(value), quote=False)
 
 
 def wrap(value, width: int = 80, limit: int = 480) -> str:

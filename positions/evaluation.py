@@ -99,6 +99,7 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
         gold_by_sentence[(row["file"], row["sentence"])].append(row)
 
     holder_hits = holder_total = stance_hits = stance_total = date_hits = date_total = 0
+    found_hits = found_total = 0  # stance where the position itself was found (same holder and topic)
     none_hits = none_total = detect_tp = detect_fp = detect_fn = 0
     num_tp = num_fp = num_fn = 0
     topic_counts: dict[str, Counter] = defaultdict(Counter)
@@ -157,6 +158,9 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
             pred_stance = pick["stance"].iloc[0] if len(pick) else None
             stance_total += 1
             stance_hits += int(pred_stance == gold["stance"])
+            if len(same_topic) and pred_party == gold["holder"]:
+                found_total += 1
+                found_hits += int(pred_stance == gold["stance"])
             confusion[gold["stance"]][pred_stance or "none"] += 1
             if pred_stance != gold["stance"]:
                 problems.append(f"stance {gold['stance']} != {pred_stance}")
@@ -206,6 +210,8 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
         "holder_support": holder_total,
         "stance_accuracy": ratio(stance_hits, stance_total),
         "stance_support": stance_total,
+        "stance_accuracy_found": ratio(found_hits, found_total),
+        "stance_found_support": found_total,
         "stance_confusion": {g: dict(sorted(p.items())) for g, p in sorted(confusion.items())},
         "topic": {
             "macro_f1": ratio(sum(t["f1"] for t in per_topic.values()), len(per_topic)),
@@ -244,7 +250,9 @@ def format_report(report: dict, worst: int = 15) -> str:
         f"{report.get('negotiation', '')}: {report['sentences']} labelled sentences ({report['labels']} labels), "
         f"{report['unmatched']} not found in the output",
         f"  holder accuracy      {pct(report['holder_accuracy'])}   (n={report['holder_support']})",
-        f"  stance accuracy      {pct(report['stance_accuracy'])}   (n={report['stance_support']})",
+        f"  stance accuracy      {pct(report['stance_accuracy'])}   (n={report['stance_support']}; "
+        f"{pct(report['stance_accuracy_found'])} on the {report['stance_found_support']} positions found with the "
+        f"right holder and topic)",
         f"  topic macro-F1       {pct(report['topic']['macro_f1'])}   micro P {pct(report['topic']['micro_precision'])}"
         f"  R {pct(report['topic']['micro_recall'])}",
         f"  numbers precision    {pct(report['numbers']['precision'])}   recall {pct(report['numbers']['recall'])}"

@@ -14,7 +14,7 @@ import numpy as np
 from .config import Negotiation, Settings, load_negotiation
 from .dates import resolve_stated_date
 from .embeddings import Embedder, make_embedder
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .holders import AliasIndex, find_holder, mention_tokens
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
@@ -294,7 +294,12 @@ def build_sample_store(store: Store, data_dir: Path, settings: Settings | None =
     total = IngestReport()
     folders = sample_negotiations(data_dir)
     for number, folder in enumerate(folders):
-        analyser = load_analyser(load_negotiation(folder), settings, embedder)
+        try:
+            negotiation = load_negotiation(folder)
+        except ConfigError as exc:  # one broken sample config does not keep the others out
+            total.failed.append((str(folder), str(exc)))
+            continue
+        analyser = load_analyser(negotiation, settings, embedder)
 
         def step(done: int, count: int, number=number) -> None:
             if progress:

@@ -263,8 +263,11 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
 
 
 def states_stance(verb) -> bool:
-    """A stance word in the verb's own clause (relative clauses aside): the verb itself, or what it governs."""
-    return any(_cue_of(t) is not None for t in _own_clause(verb))
+    """A stance verb in the verb's own clause (relative clauses aside), or a noun for an offer, a demand or a
+    refusal ("made a counteroffer"); "support" or "approval" as nouns name no act ("aiming to shore up support")."""
+    return any((_cue_of(t) is not None and t.pos_ == "VERB") or
+               (t.pos_ == "NOUN" and STANCE_NOUNS.get(t.lemma_.lower()) in ("propose", "demand", "reject"))
+               for t in _own_clause(verb))
 
 
 def _ready_on_terms(adjective) -> bool:

@@ -33,6 +33,7 @@ def test_score_counts_each_field():
     assert report["holder_accuracy"] == 0.5
     assert report["stance_accuracy"] == 0.5
     assert report["stance_confusion"]["reject"] == {"accept": 1}
+    assert (report["stance_accuracy_found"], report["stance_found_support"]) == (1.0, 1)  # B's row had A, jobs
     assert report["topic"]["per_topic"]["pay"] == {"precision": 1.0, "recall": 0.5, "f1": 0.667, "support": 2}
     assert report["topic"]["per_topic"]["jobs"]["precision"] == 0.0
     assert report["numbers"] == {"precision": 0.5, "recall": 1.0, "gold": 1}

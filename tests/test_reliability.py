@@ -887,9 +887,6 @@ FIRST_RUN_CONFIG_CASES = [c for c in CONFIG_CASES
                           if c[0] in ("duplicate party id", "empty alias list", "YAML syntax error")]
 
 
-@pytest.mark.xfail(strict=True, reason="positions/ui/first_run.py and pipeline.build_sample_store let the "
-                                       "ConfigError of one sample negotiation escape: a traceback in the dashboard, "
-                                       "and the good samples are not built (to fix there)")
 @pytest.mark.parametrize("files, culprit, reason", [c[1:] for c in FIRST_RUN_CONFIG_CASES],
                          ids=[c[0] for c in FIRST_RUN_CONFIG_CASES])
 def test_broken_sample_config_is_one_error_and_the_good_samples_are_built(files, culprit, reason, tmp_path,

@@ -5,6 +5,7 @@ import streamlit as st
 
 from positions.config import Settings
 from positions.ui import resources
+from positions.ui.text import md
 
 
 def ensure_sample_store() -> None:
@@ -28,5 +29,7 @@ def ensure_sample_store() -> None:
             share = min(1.0, done / total) if total else 1.0
             bar.progress(share, text=f"First run: analysing the sample articles in data/… {share:.0%}")
 
-        build_sample_store(current, resources.DATA_DIR, Settings(), resources.embedder(), progress=progress)
+        report = build_sample_store(current, resources.DATA_DIR, Settings(), resources.embedder(), progress=progress)
         bar.empty()
+        for label, reason in report.failed:
+            st.error(md(reason if reason.startswith(label) else f"{label}: {reason}"))
