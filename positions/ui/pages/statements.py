@@ -35,14 +35,17 @@ st.caption(f"{len(rows):,} rows match" + (f"; the {LIMIT:,} most recent are show
 version = st.session_state.setdefault("editor_version", 0)
 digest = hashlib.blake2b(shown["id"].to_numpy().tobytes(), digest_size=6).hexdigest()
 party_ids, topic_ids = [p.id for p in neg.parties], [t.id for t in neg.topics]
+party_names, topic_names = {p.id: p.name for p in neg.parties}, {t.id: t.name for t in neg.topics}
 edited = st.data_editor(
     shown[SHOWN], key=f"editor-{version}-{digest}", hide_index=True, height=460,
     disabled=[c for c in SHOWN if c not in EDITABLE],
     column_config={
         **widgets.STATEMENT_COLUMNS,
         "id": st.column_config.NumberColumn("#", width="small"),
-        "party": st.column_config.SelectboxColumn("Party", options=party_ids, width="small"),
-        "topic": st.column_config.SelectboxColumn("Topic", options=topic_ids, width="small"),
+        "party": st.column_config.SelectboxColumn("Party", options=party_ids, width="medium",
+                                                  format_func=lambda pid: party_names.get(pid, pid)),
+        "topic": st.column_config.SelectboxColumn("Topic", options=topic_ids, width="medium",
+                                                  format_func=lambda tid: topic_names.get(tid, tid)),
         "stance": st.column_config.SelectboxColumn("Stance", options=list(STANCES), width="small"),
     })
 changes = analysis.correction_changes(shown, edited, EDITABLE)
