@@ -35,7 +35,12 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
     parser.add_argument("--out", default=str(BENCH / "results" / "latest.json"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder (corpus, stores)")
+    parser.add_argument("--combine", metavar="A.json,B.json",
+                        help="run nothing: merge the sections of results files of partial runs (--only) into --out "
+                             "and print the table")
     args = parser.parse_args(argv)
+    if args.combine:
+        return combine(args.combine.split(","), Path(args.out))
     only = set(args.only.split(","))
     unknown = only - set(SECTIONS)
     if unknown:
@@ -93,6 +98,26 @@ def main(argv=None) -> int:
     return 0
 
 
+def combine(files: list[str], out: Path) -> int:
+    """One results file from runs of different sections (each keeps its own machine facts and load averages)."""
+    parts = [json.loads(Path(f).read_text(encoding="utf-8")) for f in files]
+    merged = {"mode": parts[0]["mode"], "machine": parts[0]["machine"], "started": parts[0]["started"],
+              "combined_from": {}}
+    for f, part in zip(files, parts):
+        sections = [k for k in SECTIONS if k in part]
+        merged["combined_from"][Path(f).name] = {
+            "sections": sections, "started": part.get("started"), "duration_s": part.get("duration_s"),
+            "load_average_at_start": part["machine"].get("load_average_at_start"),
+            "load_average_at_end": part.get("load_average_at_end")}
+        merged.update({k: part[k] for k in sections})
+    merged["load_average_at_end"] = parts[-1].get("load_average_at_end")
+    merged["duration_s"] = max(p.get("duration_s", 0) for p in parts)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(merged, indent=2, default=str) + "\n", encoding="utf-8")
+    print(table(merged))
+    return 0
+
+
 def memory(stores: dict, data, work: Path) -> dict:
     out = {}
     largest = max(stores)
@@ -101,8 +126,14 @@ def memory(stores: dict, data, work: Path) -> dict:
     out["dashboard"] = {"statements": largest, **dash}
     log(f"  dashboard data at {largest:,}: peak RSS {dash['peak_rss_mb']:.0f} MiB "
         f"(frame {dash['frame_rss_mb']:.0f}, index {dash['index_rss_mb']:.0f})")
-    if data is not None and data.corpus:
-        negotiation, corpus = next(iter(data.corpus.items()))
+    if data is None or not data.corpus:  # run without the ingest section: a corpus of its own for the CLI ingest
+        from bench.corpus import generate
+
+        corpora = generate(work / "memory-corpus", 1200)
+    else:
+        corpora = data.corpus
+    if corpora:
+        negotiation, corpus = next(iter(corpora.items()))
         ingest = run_json_subprocess([python(), "-m", "bench.ingest_memory", path, negotiation, str(corpus)])
         out["ingest"] = {"store_statements": largest, "corpus": str(Path(negotiation).name), **ingest}
         log(f"  CLI ingest into the {largest:,}-statement store: peak RSS {ingest['peak_rss_mb']:.0f} MiB, "
