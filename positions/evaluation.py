@@ -167,9 +167,9 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
 
         # numbers (sentence level)
         gold_numbers = _number_keys(gold_rows[0].get("numbers"))
-        pred_numbers = Counter()
-        for numbers in rows.drop_duplicates("sentence_id")["numbers"]:
-            pred_numbers += _number_keys(numbers)
+        pred_numbers = Counter()  # a sentence's numbers are split over its topic rows: their union
+        for numbers in rows["numbers"]:
+            pred_numbers |= _number_keys(numbers)
         num_tp += sum((gold_numbers & pred_numbers).values())
         num_fp += sum((pred_numbers - gold_numbers).values())
         num_fn += sum((gold_numbers - pred_numbers).values())

@@ -238,14 +238,17 @@ def _next_word(toks: list[_Tok], k: int) -> int:
 
 
 # --- what is not a quantity -----------------------------------------------------------------------------------
+_DURATION_UNITS = frozenset("hour hours day days week weeks month months year years".split())
+
+
 def _excluded(toks: list[_Tok], num: _Num, attached_ok: bool = False) -> bool:
     """Dates, years, times, labels, "no one": numbers that count nothing."""
     first = toks[num.i]
     prev, prev2 = (toks[num.i - 1] if num.i > 0 else None), (toks[num.i - 2] if num.i > 1 else None)
     after = _low(toks, num.j)
     # labels: "Resolution 2735", "Phase One", "No. 5", "#3", "aged 24"
-    if prev and (prev.low in _LABELS or prev.text == "#"):
-        return True
+    if prev and (prev.low in _LABELS or prev.text == "#") and after not in _DURATION_UNITS:
+        return True  # ("each phase forty-five days long" counts days)
     if prev and prev2 and prev.text == "." and prev2.low in ("no", "nos"):
         return True
     # glued to a word or number by a hyphen: "Covid-19", "F-16", "2024-03-04"

@@ -61,3 +61,17 @@ def test_eval_runs_the_pipeline_on_labelled_articles(tmp_path, tiny_negotiation,
     assert report["unmatched"] == 0 and report["sentences"] == 2
     assert report["holder_accuracy"] == 1.0 and report["stance_accuracy"] == 1.0
     assert report["numbers"]["recall"] == 1.0 and report["no_position_accuracy"] == 1.0
+
+
+def test_numbers_of_a_sentence_are_the_union_of_its_topic_rows():
+    labels = [{"file": "a.md", "sentence": "A offered 4 days and 50 captives.", "holder": "a", "topic": t,
+               "stance": "propose", "numbers": [{"value": 4, "unit": "days"}, {"value": 50, "unit": "captives"}],
+               "date": "2024-05-06"} for t in ("truce", "captives")]
+    predicted = _pred([
+        {"file": "a.md", "sentence": "A offered 4 days and 50 captives.", "party": "a", "topic": "truce",
+         "stance": "propose", "numbers": [{"value": 4, "unit": "days"}]},
+        {"file": "a.md", "sentence": "A offered 4 days and 50 captives.", "party": "a", "topic": "captives",
+         "stance": "propose", "numbers": [{"value": 50, "unit": "captives"}]},
+    ])
+    predicted["sentence_id"] = 0
+    assert score(labels, predicted)["numbers"] == {"precision": 1.0, "recall": 1.0, "gold": 2}

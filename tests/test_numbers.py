@@ -199,3 +199,9 @@ def test_normalise_unit(noun: str, expected: str) -> None:
 ])
 def test_sources_count_and_bare_numbers_inherit_units(text, expected):
     assert [(q.value, q.unit) for q in extract_quantities(text)] == expected
+
+
+def test_a_label_word_before_a_duration_still_counts_it():
+    found = [(q.value, q.unit) for q in extract_quantities("a truce of 135 days, each phase forty-five days long")]
+    assert found == [(135.0, "days"), (45.0, "days")]
+    assert extract_quantities("Phase One would begin at once.") == []
