@@ -34,17 +34,17 @@ class SentenceSettings:
 
 @dataclass(frozen=True)
 class TopicSettings:
-    similarity_threshold: float = setting(0.5, "Cosine similarity to a topic prototype that assigns the topic.")
+    similarity_threshold: float = setting(0.55, "Cosine similarity to a topic prototype that assigns the topic.")
     statement_threshold: float = setting(
         0.25, "Lower threshold for a sentence in which a party states a position (its best topic is taken).")
     keyword_bonus: float = setting(0.3, "Added to the similarity when a topic keyword occurs in the sentence.")
     context_weight: float = setting(0.25, "Weight of the neighbouring sentences in the sentence's topic vector.")
     max_topics_per_sentence: int = setting(3, "At most this many topics per sentence.")
-    second_topic_margin: float = setting(0.2, "A second topic must score within this margin of the first.")
+    second_topic_margin: float = setting(0.25, "A second topic must score within this margin of the first.")
     second_topic_needs_keyword: bool = setting(
         True, "A second or third topic is kept only when one of its keywords occurs in the sentence itself.")
     document_prior_weight: float = setting(
-        0.15, "Weight of the article's dominant topics when a statement names no term of its own "
+        0.3, "Weight of the article's dominant topics when a statement names no term of its own "
               "(\"the group rejected the proposal\" is about what the article is about).")
 
 
