@@ -254,21 +254,15 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
         if plan is not None:
             return _finding(context_party, "carried_over", doc, None, plan.i)
 
-    # 5. plain subject of the main clause that is a party, with a stance adjective ("Hamas is ready to ...")
-    for root in roots:
-        subject = _subject_of(root)
-        if subject is not None and _stance_adjective_head(root):
-            party, _ = _party_of_phrase(subject, token_party)
-            if party:
-                return _finding(party, "subject", doc, subject, root.i)
-    # 6. a deed: a party as the subject of the main clause, doing something a stance word names
-    #    ("Ford became the first automaker to make a counteroffer, proposing raises ...")
-    for root in roots:
-        subject = _subject_of(root)
-        if subject is not None and states_stance(root):
-            party, _ = _party_of_phrase(subject, token_party)
-            if party:
-                return _finding(party, "subject", doc, subject, root.i)
+    # 5. a party as the subject of the main clause, with a stance adjective ("Hamas is ready to ..."), then
+    # 6. a deed a stance word names ("Ford became the first automaker to make a counteroffer, proposing raises")
+    for states in (_stance_adjective_head, states_stance):
+        for root in roots:
+            subject = _subject_of(root)
+            if subject is not None and states(root):
+                party, _ = _party_of_phrase(subject, token_party)
+                if party:
+                    return _finding(party, "subject", doc, subject, root.i)
     return HolderFinding(Holder(None), None, False)
 
 
