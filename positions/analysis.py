@@ -33,6 +33,16 @@ def format_number(item: dict) -> str:
     return f"{text} {unit}".strip()
 
 
+SOURCE_NOUNS = frozenset("official source diplomat aide negotiator officer insider person".split())
+
+
+def counts_sources(item: dict) -> bool:
+    """'two officials familiar with the talks': a count of who spoke, not a term of the deal (kept in the data,
+    left out of the figures shown)."""
+    unit = (item.get("unit") or "").lower()
+    return unit.removesuffix("s") in SOURCE_NOUNS
+
+
 def prepare(frame: pd.DataFrame, negotiation=None) -> pd.DataFrame:
     """Add `when` (stated date, else publication date, as Timestamp), `numbers_text`, and display names
     `party_name` / `topic_name` (ids when no negotiation config is given)."""
@@ -41,7 +51,7 @@ def prepare(frame: pd.DataFrame, negotiation=None) -> pd.DataFrame:
     published = out["published"] if "published" in out else pd.Series(None, index=out.index, dtype=object)
     out["when"] = pd.to_datetime(stated.fillna(published), errors="coerce")
     out["numbers_text"] = [
-        "; ".join(format_number(n) for n in numbers) if isinstance(numbers, list) else ""
+        "; ".join(format_number(n) for n in numbers if not counts_sources(n)) if isinstance(numbers, list) else ""
         for numbers in out.get("numbers", pd.Series([[]] * len(out), index=out.index))
     ]
     party_names = {p.id: p.name for p in negotiation.parties} if negotiation else {}

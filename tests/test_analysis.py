@@ -277,3 +277,11 @@ def test_similarity_with_unsorted_index_ids():
     matrix = np.array([[0, 1], [1, 0]], dtype=np.float32)
     out = analysis.party_similarity(rows, ids, matrix, ["a", "b"])
     assert out.loc[0, "similarity"] == pytest.approx(0.0)
+
+
+def test_counts_of_sources_are_not_shown_as_a_positions_number():
+    from positions.analysis import prepare
+
+    frame = pd.DataFrame([{"party": "a", "topic": "t", "date": "2024-05-06", "published": "2024-05-06",
+                           "numbers": [{"value": 2, "unit": "officials"}, {"value": 700, "unit": "prisoners"}]}])
+    assert prepare(frame)["numbers_text"].iloc[0] == "700 prisoners"
