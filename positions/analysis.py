@@ -138,11 +138,11 @@ def latest_positions(frame: pd.DataFrame, stances_only: bool = True) -> pd.DataF
 
 def numbers_long(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per stated number: the statement's columns plus unit, value (float) and label, in the
-    frame's order. Numbers without a unit or a numeric value are left out."""
+    frame's order. Numbers without a unit or a numeric value, and counts of sources, are left out."""
     has = frame["numbers"].map(lambda v: isinstance(v, list) and len(v) > 0).astype(bool)
     exploded = frame[has].explode("numbers")
     keep = [isinstance(n, dict) and bool(n.get("unit")) and isinstance(n.get("value"), (int, float))
-            and not isinstance(n.get("value"), bool) for n in exploded["numbers"]]
+            and not isinstance(n.get("value"), bool) and not counts_sources(n) for n in exploded["numbers"]]
     exploded = exploded[np.asarray(keep, dtype=bool)]
     return exploded.assign(
         unit=[n["unit"] for n in exploded["numbers"]],
