@@ -232,8 +232,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
-    if stance == "propose" and token.pos_ == "NOUN" and token.dep_ in ("nsubj", "nsubjpass") and not is_anchor:
-        return None  # "the offer was an insult": the offer is what is judged, not what the holder does
+    if stance == "propose" and token.pos_ == "NOUN" and _in_subject(token) and not is_anchor:
+        return None  # "the offer was an insult", "none of the offers came close": what is judged, not done
     if stance == "demand" and token.pos_ == "VERB":
         for child in token.children:
             if child.dep_ == "ccomp" and _is_negated(child):  # "insisted the pause would not mean the end"
@@ -277,6 +277,17 @@ def _ready_on_terms(adjective) -> bool:
         if token.lemma_.lower() in PLAN_NOUNS and token.pos_ == "NOUN" and \
                 any(c.dep_ in ("relcl", "acl") for c in token.children):
             return True
+    return False
+
+
+def _in_subject(token) -> bool:
+    """The token is a clause's subject or inside one ("none of the offers")."""
+    for _ in range(4):
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if token.dep_ not in ("pobj", "prep", "compound", "amod", "poss", "conj") or token.head is token:
+            return False
+        token = token.head
     return False
 
 

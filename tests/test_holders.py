@@ -109,6 +109,7 @@ def read_reading(nlp, negotiation, sentence, context=None):
     ("Southland said it regarded the truce proposal favorably.", "support"),
     ("Lind said an assault on the capital during the truce would be a tragedy.", "oppose"),
     ("Northland said the truce draft was no longer acceptable.", "reject"),
+    ("Vale said none of the truce offers came close and that Northland would not settle for less.", "reject"),
 ])
 def test_conditions_evaluations_and_negation(nlp, talks, sentence, stance):
     _, reading = read_reading(nlp, talks, sentence)
