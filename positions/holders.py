@@ -291,8 +291,12 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
         if inner.dep_ not in ("ccomp", "conj", "parataxis"):
             continue
         willing = _stance_adjective_head(inner)  # "Ford was prepared to offer ..."
-        if not willing and (not _is_statement_verb(inner) or (inner.lemma_.lower() not in STANCE_VERBS and not any(
-                (inner.lemma_.lower(), c.lower_) in PHRASAL_STANCES for c in inner.children))):
+        stance_verb = inner.lemma_.lower() in STANCE_VERBS or any(
+            (inner.lemma_.lower(), c.lower_) in PHRASAL_STANCES for c in inner.children)
+        # a speaker who is no party relays what a party said, too: "a person familiar with the talks said Ford
+        # had signaled that it might go higher"
+        relayed_speech = speaker_party is None and inner.lemma_.lower() in SPEECH_VERBS
+        if not (willing or stance_verb or relayed_speech):
             continue
         if has_obligation_modal(inner):  # "Hamas must accept" is the speaker's demand
             continue

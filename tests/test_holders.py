@@ -168,3 +168,9 @@ def test_each_term_of_a_sentence_gets_the_stance_said_of_it(nlp, talks):
     troops = next(t.i for t in doc if t.text == "troops")
     assert stance_near(doc, finding.anchor, war, whole).stance == "demand"
     assert stance_near(doc, finding.anchor, troops, whole).stance == "oppose"
+
+
+def test_anonymous_non_party_source_relays_what_a_party_signalled(nlp, talks):
+    holder, _ = read_reading(nlp, talks, "A person familiar with the talks said Southland had signaled that it "
+                                         "might extend the truce.")
+    assert (holder.party, holder.attribution) == ("south", "anonymous_official")
