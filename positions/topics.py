@@ -129,11 +129,12 @@ class TopicModel:
         chosen = self.assign(score_row, keyword_row)
         if chosen or score_row.size == 0:
             return chosen
+        eligible = score_row >= self.settings.statement_threshold
+        if not eligible.any():
+            return []
         weighted = score_row if prior is None else score_row + self.settings.document_prior_weight * prior
-        best = int(np.argmax(weighted))
-        if score_row[best] >= self.settings.statement_threshold:
-            return [TopicMatch(self.topics[best].id, float(score_row[best]))]
-        return []
+        best = int(np.argmax(np.where(eligible, weighted, -np.inf)))  # the prior breaks ties among eligible ones
+        return [TopicMatch(self.topics[best].id, float(score_row[best]))]
 
     def document_prior(self, texts: Sequence[str]) -> np.ndarray:
         """Per topic, the share of an article's sentences naming one of its keywords, scaled so the top is 1."""

@@ -57,3 +57,5 @@ def test_second_topic_must_be_named_and_document_prior_breaks_ties(fake_embedder
     prior = model.document_prior(["A raise now.", "The wage offer.", "A pension too."])
     assert prior.tolist() == [1.0, 0.5]
     assert [m.topic for m in model.assign_statement(weak, np.array([False, False]), prior)] == ["wages"]
+    # the prior never lifts a topic that does not clear the statement threshold by itself
+    assert [m.topic for m in model.assign_statement(np.array([0.05, 0.2]), None, prior)] == ["pensions"]
