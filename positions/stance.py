@@ -18,7 +18,8 @@ class StanceReading:
     stance: str
     cue: str | None  # the word that decided it
     negated: bool = False
-    # how it was read: "word" (a stance word), "condition", "directive" ("X should accept"), "vow" ("X will ...")
+    # how it was read: "word" (a stance word), "condition", "directive" ("X should accept"), "obligation"
+    # ("X should go further"), "vow" ("X will ..."), "terms" (a plan's terms spelled out)
     kind: str = "word"
 
 
@@ -67,10 +68,10 @@ def _fall_short(token) -> bool:
 
 def stance_for_role(reading: StanceReading, role: str | None) -> str:
     """A mediator or third party is not the one asked to agree: its acceptance of a deal, its call on a party to
-    accept, and its vow to keep working for one all support the deal."""
+    accept, what it says a party should do, and its vow to keep working for a deal all support it."""
     if role in ("mediator", "third_party") and (
-            reading.stance == "accept" or reading.kind in ("directive", "vow") and reading.stance in ("demand",
-                                                                                                    "propose")):
+            reading.stance == "accept" or reading.kind in ("directive", "vow", "obligation") and reading.stance in (
+                "demand", "propose")):
         return "support"
     return reading.stance
 
@@ -156,7 +157,7 @@ def _condition_in(anchor) -> StanceReading | None:
     for t in clause:
         if t.pos_ in ("VERB", "AUX") and t.i != anchor.i and has_obligation_modal(t) and \
                 t.lemma_.lower() not in AGREEMENT_VERBS:  # "Hamas must accept" is handled as a directive
-            return StanceReading("demand", t.text)
+            return StanceReading("demand", t.text, kind="obligation")
     return None
 
 
@@ -180,7 +181,7 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
     lowers = [t.lower_ for t in clause]
     for t in clause:
         if t.pos_ in ("VERB", "AUX") and t.i != skip and has_obligation_modal(t):
-            return StanceReading("demand", t.text)
+            return StanceReading("demand", t.text, kind="obligation")
     for i, word in enumerate(lowers):
         if word in CONDITION_MARKERS or _condition_phrase(lowers, i):
             return StanceReading("demand", word)

@@ -131,6 +131,8 @@ def test_mediator_directives_and_vows_support_the_deal(nlp, talks):
     assert stance_for_role(reading, "principal") == "demand"
     holder, reading = read_reading(nlp, talks, "Lind said the Broker State would keep working for a truce.")
     assert stance_for_role(reading, "mediator") == "support"
+    holder, reading = read_reading(nlp, talks, "Lind said both sides should go further to reach a truce.")
+    assert (reading.stance, stance_for_role(reading, "third_party")) == ("demand", "support")
 
 
 def test_possessive_pronoun_proposal_belongs_to_the_subject(nlp, talks):
