@@ -98,3 +98,16 @@ COMMITMENT_VERBS = frozenset("vow pledge promise threaten commit".split())
 
 # Nouns for a plan whose terms a sentence may spell out ("Under the plan, Israel would free ...").
 PLAN_NOUNS = frozenset("plan proposal offer deal draft framework phase agreement counterproposal package".split())
+
+# "vowed to defend its companies", "would take measures to protect its interests": resisting the other side.
+RESISTANCE_VERBS = frozenset("defend protect fight retaliate resist counter counterattack".split())
+# "would deliver its answer", "would be announced within a day": steps of the process, not an offer.
+PROCESS_VERBS = frozenset("""
+study review consider examine discuss deliver send announce respond reply answer meet travel host brief
+""".split())
+# "could still buy more soybeans if ...": an offer that holds on a condition.
+POSSIBILITY_MODALS = frozenset("could might can may".split())
+# "would not give up its demand": a demand kept.
+ABANDON_VERBS = frozenset("drop abandon relinquish waive surrender".split())
+# "was troubled by the legislation".
+DISMAY_PARTICIPLES = frozenset("trouble alarm dismay disturb concern".split())

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (PLAN_NOUNS, AGREEMENT_VERBS, FAVOURABLE_ADVERBS, POSITIVE_EFFECT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
+from .lexicon import (ABANDON_VERBS, DISMAY_PARTICIPLES, POSSIBILITY_MODALS, PROCESS_VERBS, RESISTANCE_VERBS,
+                      PLAN_NOUNS, AGREEMENT_VERBS, FAVOURABLE_ADVERBS, POSITIVE_EFFECT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
                       NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES, SPEECH_VERBS, STANCE_ADJECTIVES,
                       STANCE_NOUNS, STANCE_VERBS)
 
@@ -49,6 +50,8 @@ def _cue_of(token) -> str | None:
             return None
         if lemma == "call":  # only "call for"
             return None
+        if token.tag_ == "VBN" and lemma in DISMAY_PARTICIPLES:
+            return "oppose"  # "was deeply troubled by the legislation"
         return STANCE_VERBS.get(lemma)
     if token.pos_ == "ADJ" or token.dep_ in ("oprd", "acomp"):
         return STANCE_ADJECTIVES.get(lemma) or STANCE_ADJECTIVES.get(token.lower_)
@@ -64,6 +67,26 @@ def _fall_short(token) -> bool:
     negated = _is_negated(token) or (token.dep_ == "xcomp" and token.head.lemma_.lower() in ("fail",))
     objects = [c for c in token.children if c.dep_ in ("dobj", "pobj", "attr")]
     return negated and any(o.lemma_.lower() in FALL_SHORT_OBJECTS for o in objects)
+
+
+def _falls_far_short(token) -> bool:
+    """'fell far short', 'remained nowhere near what members deserve', 'none came close'."""
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("VERB", "AUX") and lemma == "fall" and any(c.lower_ == "short" for c in token.children):
+        return True
+    if any(c.lower_ == "nowhere" for c in token.children) or token.lower_ == "nowhere":
+        return True
+    return False
+
+
+def _keeps_demand(token) -> bool:
+    """'would not give up / drop its demand': negated abandonment of a demand keeps the demand."""
+    lemma = token.lemma_.lower()
+    abandons = lemma in ABANDON_VERBS or (lemma == "give" and any(c.lower_ == "up" for c in token.children))
+    if token.pos_ != "VERB" or not abandons or not _is_negated(token):
+        return False
+    return any(c.dep_ in ("dobj", "pobj") and STANCE_NOUNS.get(c.lemma_.lower()) == "demand"
+               for c in token.subtree)
 
 
 def stance_for_role(reading: StanceReading, role: str | None) -> str:
@@ -190,8 +213,17 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
             return StanceReading("oppose", t.text)
         if t.pos_ == "VERB" and t.lemma_.lower() in POSITIVE_EFFECT_VERBS and _is_negated(t):
             return StanceReading("oppose", t.text, True)  # "adding tariffs will not solve any problem"
+    for t in clause:
+        if t.pos_ == "VERB" and t.lemma_.lower() in RESISTANCE_VERBS and t.i != skip and any(
+                a.lemma_.lower() in COMMITMENT_VERBS or _future(a) for a in (t, *list(t.ancestors)[:3])):
+            return StanceReading("oppose", t.text)  # "vowed to defend its companies", "will take measures to protect"
     if anchor.lemma_.lower() in COMMITMENT_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in anchor.children):
         return StanceReading("propose", anchor.text, kind="vow")  # "vows to raise tariffs"
+    if "if" in lowers:
+        for t in clause:  # "could still buy more soybeans if Washington dropped its threat": a conditional offer
+            if t.pos_ == "VERB" and t.i != skip and _is_holder_subject(t, holder_tokens) and any(
+                    c.dep_ == "aux" and c.lower_ in POSSIBILITY_MODALS for c in t.children) and not _is_negated(t):
+                return StanceReading("propose", t.text, kind="vow")
     if "if" in lowers and any(t.pos_ in ("VERB", "AUX") and any(c.lower_ in FUTURE_MODALS for c in t.children)
                               for t in clause):
         return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
@@ -200,11 +232,17 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
                                                         for c in t.children):
             if _is_negated(t):
                 return StanceReading("reject", t.text, True)
+            if t.lemma_.lower() in PROCESS_VERBS:
+                continue  # "would deliver its answer", "would be announced": a step of the process
             if _is_holder_subject(t, holder_tokens):  # a vow or an offer by the holder, not "the truce would allow"
                 return StanceReading("propose", t.text, kind="vow")
             if _spells_out_terms(t):  # "In the first phase, hostages would be freed ...": the terms of an offer
                 return StanceReading("propose", t.text, kind="terms")
     return StanceReading("report", None)
+
+
+def _future(verb) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in verb.children)
 
 
 def _spells_out_terms(verb) -> bool:
@@ -225,8 +263,10 @@ def _owned_by_other(token, other_parties: frozenset[int]) -> bool:
 
 
 def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
-    if _fall_short(token):
+    if _fall_short(token) or _falls_far_short(token):
         return StanceReading("reject", token.text, True)
+    if _keeps_demand(token):
+        return StanceReading("demand", token.text, True)  # "would not give up its demand for ..."
     lemma = token.lemma_.lower()
     if token.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in FAVOURABLE_ADVERBS for c in token.children):
         return StanceReading("support", token.text)  # "regarded the remarks favorably"
