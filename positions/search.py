@@ -1,6 +1,7 @@
 """Similarity search over stored sentence vectors: exact below a size, an ANN index above it."""
 from __future__ import annotations
 
+import tempfile
 import threading
 from pathlib import Path
 
@@ -14,11 +15,15 @@ from .store import Store
 
 # The ANN index stores int8 vectors (a quarter of float32's memory; AVX-512 VNNI kernels where the CPU has them)
 # and returns RERANK x k candidates, rescored exactly against the float32 vectors: exact scores, and an order that
-# no longer depends on the quantisation (bench/README.md: recall@10 0.95+ at 1M statements).
+# no longer depends on the quantisation (bench/run.py, section 4: recall@10 0.95+ at 1M statements).
+# With an index file (a store on disk), the float32 vectors live in an unlinked scratch file beside it, memory-mapped
+# read-only: the kernel's page cache holds them, and the process's RSS counts only the pages a search touches
+# (RERANK x k rows per ANN query) instead of 1.5 GiB at 1M statements (bench/run.py, section 6).
 ANN_DTYPE = "i8"
 RERANK = 4
 MAX_FILTERED_CANDIDATES = 4096
-REFRESH_CHUNK = 50_000  # vectors read from the store per query  # a filter that keeps fewer rows than k x RERANK / this share is scanned exactly
+REFRESH_CHUNK = 50_000  # vectors read from the store per query
+ANN_ADD_CHUNK = 50_000  # vectors copied out of the mapped file per ANN insert
 
 
 class VectorIndex:
@@ -29,6 +34,8 @@ class VectorIndex:
         self.index_path = Path(index_path) if index_path else None
         self.ids = np.zeros(0, dtype=np.int64)
         self._buffer = np.zeros((0, 0), dtype=np.float32)  # rows [0, len) are used; grows without copying each add
+        self._file = None  # the scratch file behind _buffer (file-backed mode), None: _buffer is in RAM
+        self._file_backed = self.index_path is not None
         self._row_of = np.zeros(0, dtype=np.int64)  # dense sentence id -> row (-1: none), when ids are dense
         self._ann = None
         self.unsaved = 0  # vectors in the ANN index that are not in its file yet
@@ -40,7 +47,29 @@ class VectorIndex:
     @property
     def vectors(self) -> np.ndarray:
         """(len, dim) float32, row i is the vector of ids[i]."""
-        return self._buffer[:len(self.ids)]
+        return np.asarray(self._buffer[:len(self.ids)])
+
+    def _append_vectors(self, vectors: np.ndarray) -> None:
+        """Rows [len, len + new) of the buffer := vectors (ids are updated by the caller afterwards)."""
+        count, new = len(self.ids), len(vectors)
+        if self._file_backed and self._file is None:
+            try:  # unlinked at once: nothing to clean up, and no two processes share it
+                self._file = tempfile.TemporaryFile(prefix=".vectors-", dir=self.index_path.parent)
+            except OSError:  # a read-only folder: the vectors stay in RAM
+                self._file_backed = False
+        if self._file is not None:
+            self._file.seek(count * vectors.shape[1] * 4)
+            self._file.write(memoryview(vectors).cast("B"))
+            self._file.flush()
+            self._buffer = np.memmap(self._file, dtype=np.float32, mode="r", shape=(count + new, vectors.shape[1]))
+            return
+        if count + new > len(self._buffer):  # first add: exact size; later: room for 25% more
+            capacity = count + new if count == 0 else int((count + new) * 1.25)
+            grown = np.empty((capacity, vectors.shape[1]), dtype=np.float32)
+            if count:
+                grown[:count] = self._buffer[:count]
+            self._buffer = grown
+        self._buffer[count:count + new] = vectors
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids) == 0:
@@ -48,14 +77,8 @@ class VectorIndex:
         with self._lock:
             ids = np.asarray(ids, dtype=np.int64)
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-            count, new = len(self.ids), len(ids)
-            if count + new > len(self._buffer):  # first add: exact size; later: room for 25% more
-                capacity = count + new if count == 0 else int((count + new) * 1.25)
-                grown = np.empty((capacity, vectors.shape[1]), dtype=np.float32)
-                if count:
-                    grown[:count] = self._buffer[:count]
-                self._buffer = grown
-            self._buffer[count:count + new] = vectors
+            count = len(self.ids)
+            self._append_vectors(vectors)
             self.ids = np.concatenate([self.ids, ids])
             self._index_rows(ids, count)
             if self._ann is not None:  # a loaded index may already hold some (it was saved ahead of the store read)
@@ -109,8 +132,10 @@ class VectorIndex:
                 missing = ~np.isin(self.ids, np.asarray(ann.keys, dtype=np.int64)) if len(ann) else missing
             except Exception:  # unreadable or of another shape: rebuilt from the vectors
                 ann, missing = fresh(), np.ones(len(self.ids), bool)
-        if missing.any():
-            ann.add(self.ids[missing].astype(np.uint64), self.vectors[missing])
+        rows = np.flatnonzero(missing)
+        for start in range(0, len(rows), ANN_ADD_CHUNK):  # in pieces: no copy of all the (mapped) vectors at once
+            chunk = rows[start:start + ANN_ADD_CHUNK]
+            ann.add(self.ids[chunk].astype(np.uint64), np.ascontiguousarray(self.vectors[chunk]))
         self.unsaved = int(missing.sum())
         self._ann = ann
 

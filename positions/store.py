@@ -161,6 +161,33 @@ class Store:
         with self._lock:
             return pd.read_sql_query(sql, self.conn, params=tuple(params))
 
+    def _frame_chunked(self, sql: str, params: Iterable = (), chunk: int = 50_000, convert=None) -> pd.DataFrame:
+        """pd.read_sql_query's frame, read `chunk` rows at a time: a large result is never held as Python tuples
+        all at once (at 1M statements those peak at ~3x the frame itself). `convert(frame)` runs on each chunk."""
+        with self._lock:
+            cursor = self.conn.execute(sql, tuple(params))
+            columns = [d[0] for d in cursor.description]
+            parts = []
+            while True:
+                rows = cursor.fetchmany(chunk)
+                if not rows:
+                    break
+                part = pd.DataFrame.from_records(rows, columns=columns, coerce_float=True)
+                del rows
+                parts.append(convert(part) if convert else part)
+        if not parts:
+            frame = pd.DataFrame.from_records([], columns=columns, coerce_float=True)
+            return convert(frame) if convert else frame
+        if len(parts) > 1:  # a chunk's all-NULL column is inferred as object: give it the others' dtype
+            for name in columns:
+                dtypes = {str(p[name].dtype) for p in parts}
+                if len(dtypes) > 1:
+                    typed = next((p[name].dtype for p in parts if not p[name].isna().all()), None)
+                    for p in parts:
+                        if typed is not None and p[name].isna().all() and p[name].dtype != typed:
+                            p[name] = p[name].astype(typed)
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
     def _bump_revision(self, conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'")
 
@@ -287,18 +314,20 @@ class Store:
             where.append("n.name = ?")
             params.append(negotiation)
         sql = _STATEMENTS_SQL + (" WHERE " + " AND ".join(where) if where else "")
-        frame = self._frame(sql + " ORDER BY d.published, d.id, s.idx, p.id", params)
-        frame["numbers"] = [json.loads(v) for v in frame["numbers"]]
+        frame = self._frame_chunked(sql + " ORDER BY d.published, d.id, s.idx, p.id", params, convert=_decode_numbers)
         frame["original_topic"] = frame["topic"].fillna("")
         frame["corrected"] = False
         if apply_corrections and len(frame):
             frame = _apply_corrections(frame, self.corrections(negotiation))
+        keep = pd.Series(True, index=frame.index)
         if party:
-            frame = frame[frame["party"] == party]
+            keep &= frame["party"] == party
         if topic:
-            frame = frame[frame["topic"] == topic]
+            keep &= frame["topic"] == topic
         if positions_only:
-            frame = frame[frame["party"].notna() & frame["topic"].notna()]
+            keep &= frame["party"].notna() & frame["topic"].notna()
+        if not keep.all():  # one selection (each one copies every column), none when all rows stay
+            frame = frame[keep]
         return frame.reset_index(drop=True)
 
     def sentences_by_id(self, sentence_ids: Iterable[int]) -> pd.DataFrame:
@@ -380,6 +409,11 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self._query("PRAGMA integrity_check")[0][0] == "ok"
+
+
+def _decode_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["numbers"] = [json.loads(v) for v in frame["numbers"]]
+    return frame
 
 
 def _position_row(sentence_id: int, p: Position) -> tuple:
