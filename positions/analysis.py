@@ -110,6 +110,97 @@ def _chronological(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.dropna(subset=["when"]).sort_values(["when", "id"], kind="stable")
 
 
+def _chronological_order(frame: pd.DataFrame, positions_only: bool = True) -> np.ndarray:
+    """Row positions of `_chronological(frame)` (of the rows with a party and a topic, if `positions_only`):
+    only the key columns are sorted, so the caller takes just the columns (and rows) it needs."""
+    mask = frame["when"].notna().to_numpy(dtype=bool)
+    if positions_only:
+        mask = mask & frame["party"].notna().to_numpy(dtype=bool) & frame["topic"].notna().to_numpy(dtype=bool)
+    keys = pd.DataFrame({"when": frame["when"].to_numpy(), "id": frame["id"].to_numpy()})[mask]
+    return keys.sort_values(["when", "id"], kind="stable").index.to_numpy()
+
+
+def _codes(values: pd.Series, order: np.ndarray) -> np.ndarray:
+    """Integer codes of a column's values at `order` (missing = -1): equal codes = equal values."""
+    return pd.factorize(values.to_numpy()[order] if values.dtype == object else values.take(order))[0]
+
+
+def _pair_codes(frame: pd.DataFrame, order: np.ndarray, *extra: np.ndarray) -> np.ndarray:
+    """One code per (party, topic[, extra...]) group of the rows at `order`."""
+    key = _codes(frame["party"], order).astype(np.int64)
+    for part in (_codes(frame["topic"], order), *extra):
+        part = np.asarray(part, dtype=np.int64)
+        key = key * (int(part.max(initial=0)) + 2) + part + 1
+        key = pd.factorize(key)[0].astype(np.int64)
+    return key
+
+
+def _taking(frame: pd.DataFrame, order: np.ndarray) -> np.ndarray:
+    """Rows at `order` whose stance is one taken (not missing, not a neutral report)."""
+    stance = frame["stance"].take(order)
+    return (stance.notna() & (stance != "report")).to_numpy(dtype=bool)
+
+
+def _previous_in_group(groups: np.ndarray) -> np.ndarray:
+    """For each element, the index of the previous element of the same group (-1 for a group's first)."""
+    previous = np.full(len(groups), -1, dtype=np.int64)
+    if len(groups) < 2:
+        return previous
+    by_group = np.argsort(groups, kind="stable")
+    same = groups[by_group[1:]] == groups[by_group[:-1]]
+    previous[by_group[1:]] = np.where(same, by_group[:-1], -1)
+    return previous
+
+
+def _stated(numbers: np.ndarray) -> tuple[np.ndarray, list, list]:
+    """The numbers `numbers_long` keeps, in order: (index into `numbers` of each, its unit, the item)."""
+    try:
+        lengths = np.frompyfunc(len, 1, 1)(numbers).astype(np.int64) if len(numbers) else np.zeros(0, np.int64)
+        candidates = np.flatnonzero(lengths > 0)
+    except TypeError:  # values without a length (None, NaN): check every one
+        candidates = np.arange(len(numbers))
+    sources: dict = {}
+    rows, units, items = [], [], []
+    for row in candidates.tolist():
+        value_list = numbers[row]
+        if not isinstance(value_list, list):
+            continue
+        for n in value_list:
+            if not isinstance(n, dict):
+                continue
+            unit, value = n.get("unit"), n.get("value")
+            if not unit or not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            try:
+                source = sources[unit]
+            except KeyError:
+                source = sources[unit] = counts_sources(n)
+            except TypeError:
+                source = counts_sources(n)
+            if not source:
+                rows.append(row)
+                units.append(n["unit"])
+                items.append(n)
+    return np.asarray(rows, dtype=np.int64), units, items
+
+
+def _labels(items: list) -> list[str]:
+    """format_number of each item, computed once per distinct (value, qualifier, unit)."""
+    seen: dict = {}
+    out = []
+    for n in items:
+        value = n.get("value")
+        try:
+            key = (value.__class__, value, n.get("qualifier"), n.get("unit"))
+            label = seen.get(key)
+            if label is None:
+                label = seen[key] = format_number(n)
+        except TypeError:  # unhashable qualifier or unit
+            label = format_number(n)
+        out.append(label)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Where each side stands: latest stance matrix, shifts, gaps
 # ---------------------------------------------------------------------------------------------
@@ -120,34 +211,34 @@ LATEST_COLUMNS = ["party", "topic", "party_name", "topic_name", "stance", "numbe
 def latest_positions(frame: pd.DataFrame, stances_only: bool = True) -> pd.DataFrame:
     """One row per (party, topic): the most recent statement, with how many statements the pair has.
     With `stances_only`, neutral reports are skipped unless a pair has nothing else."""
-    rows = _chronological(frame[frame["party"].notna() & frame["topic"].notna()])
-    if rows.empty:
+    order = _chronological_order(frame)
+    if len(order) == 0:
         return pd.DataFrame(columns=LATEST_COLUMNS)
-    counts = rows.groupby(["party", "topic"]).size().rename("statements")
+    pairs = _pair_codes(frame, order)
+    counts = np.bincount(pairs)
+    latest = np.full(len(counts), -1, dtype=np.int64)
+    last = ~pd.Series(pairs).duplicated(keep="last").to_numpy()
+    latest[pairs[last]] = np.flatnonzero(last)
     if stances_only:
         # a pair's latest non-report statement; pairs with only reports keep their latest report
-        taking = rows[rows["stance"].notna() & (rows["stance"] != "report")]
-        fallback = rows.groupby(["party", "topic"]).tail(1)
-        latest = pd.concat([taking.groupby(["party", "topic"]).tail(1), fallback])
-        latest = latest.drop_duplicates(subset=["party", "topic"], keep="first")
-    else:
-        latest = rows.groupby(["party", "topic"]).tail(1)
-    latest = latest.join(counts, on=["party", "topic"])
-    return latest[LATEST_COLUMNS].sort_values(["topic", "party"]).reset_index(drop=True)
+        taking = np.flatnonzero(_taking(frame, order))
+        last = ~pd.Series(pairs[taking]).duplicated(keep="last").to_numpy()
+        latest[pairs[taking[last]]] = taking[last]
+    columns = [c for c in LATEST_COLUMNS if c != "statements"]
+    out = frame[columns].take(order[latest]).assign(statements=counts)[LATEST_COLUMNS]
+    return out.sort_values(["topic", "party"]).reset_index(drop=True)
 
 
 def numbers_long(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per stated number: the statement's columns plus unit, value (float) and label, in the
     frame's order. Numbers without a unit or a numeric value, and counts of sources, are left out."""
-    has = frame["numbers"].map(lambda v: isinstance(v, list) and len(v) > 0).astype(bool)
-    exploded = frame[has].explode("numbers")
-    keep = [isinstance(n, dict) and bool(n.get("unit")) and isinstance(n.get("value"), (int, float))
-            and not isinstance(n.get("value"), bool) and not counts_sources(n) for n in exploded["numbers"]]
-    exploded = exploded[np.asarray(keep, dtype=bool)]
-    return exploded.assign(
-        unit=[n["unit"] for n in exploded["numbers"]],
-        value=[float(n["value"]) for n in exploded["numbers"]],
-        label=[format_number(n) for n in exploded["numbers"]],
+    rows, units, items = _stated(frame["numbers"].to_numpy())
+    out = frame.take(rows)
+    out["numbers"] = pd.Series(items, index=out.index, dtype=object)
+    return out.assign(
+        unit=units,
+        value=[float(n["value"]) for n in items],
+        label=_labels(items),
     ).reset_index(drop=True)
 
 
