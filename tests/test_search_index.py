@@ -61,3 +61,21 @@ def test_exact_index_below_the_threshold():
     index.add(ids, vectors)
     assert index._ann is None
     assert _ids_of(index.search(vectors[0], 3))[0] == 100
+
+
+def test_vectors_of_a_store_on_disk_are_memory_mapped_and_search_the_same(tmp_path):
+    vectors, ids = _unit_rows(800, seed=6), np.arange(1, 801)
+    in_ram, mapped = VectorIndex(SearchSettings(exact_below=10**9)), VectorIndex(SearchSettings(exact_below=10**9),
+                                                                                    tmp_path / "x.usearch")
+    for start in range(0, 800, 300):
+        in_ram.add(ids[start:start + 300], vectors[start:start + 300])
+        mapped.add(ids[start:start + 300], vectors[start:start + 300])
+    assert isinstance(mapped._buffer, np.memmap) and not isinstance(in_ram._buffer, np.memmap)
+    assert type(mapped.vectors) is np.ndarray and mapped.vectors.dtype == np.float32
+    assert np.array_equal(mapped.vectors, vectors)
+    assert list(tmp_path.iterdir()) == []  # the scratch file is unlinked: nothing left beside the store
+    for row in (0, 123, 799):
+        query = vectors[row] + 0.1 * _unit_rows(1, seed=row)[0]
+        assert mapped.search(query, 10) == in_ram.search(query, 10) == _top_k(ids, vectors @ query, 10)
+        allowed = ids[::3]
+        assert mapped.search(query, 10, allowed) == in_ram.search(query, 10, allowed)

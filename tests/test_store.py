@@ -73,3 +73,22 @@ def test_embeddings_round_trip(store, tiny_negotiation):
     assert np.allclose(vectors[0], [1, 0, 0, 0])
     later_ids, _ = store.embeddings(after_sentence_id=int(ids[0]))
     assert list(later_ids) == [ids[1]]
+
+
+def test_statements_read_in_chunks_equal_one_read(store, tiny_negotiation):
+    import pandas as pd
+
+    neg = load_negotiation(tiny_negotiation)
+    store.save_negotiation(neg)
+    store.add_document(neg.name, _analysed())
+    store.add_document(neg.name, _analysed("Port offers a bonus. Union accepts it.", "Deal"))
+    sql = "SELECT p.id, p.party, p.speaker, p.confidence, p.date FROM positions p ORDER BY p.id"
+    whole = store._frame(sql)
+    for chunk in (1, 2, 4, 100):  # chunks whose column is all NULL take the other chunks' dtype
+        parts = store._frame_chunked(sql, chunk=chunk)
+        pd.testing.assert_frame_equal(parts, whole, check_exact=True)
+    empty = "SELECT p.id, p.party FROM positions p WHERE p.id < 0"
+    pd.testing.assert_frame_equal(store._frame_chunked(empty), store._frame(empty))
+    frame = store.statements(neg.name, positions_only=True)
+    assert len(frame) == 6 and list(frame.index) == list(range(6))
+    assert list(store.statements(neg.name, party="port")["party"]) == ["port"] * 4
