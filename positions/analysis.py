@@ -249,20 +249,44 @@ SHIFT_COLUMNS = ["when", "party", "topic", "party_name", "topic_name", "kind", "
 def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """Changes of a party's stance (ignoring neutral reports) or of a number (same unit) on a topic,
     most recent first: 'hamas: reject -> accept on ceasefire'."""
-    rows = _chronological(frame[frame["party"].notna() & frame["topic"].notna()])
+    order = _chronological_order(frame)
+    pairs = _pair_codes(frame, order)
+    when = frame["when"].to_numpy()[order]
     # stance changes between consecutive statements of a party on a topic that take a stance
-    taking = rows[rows["stance"].notna() & (rows["stance"] != "report")]
-    keys = [taking["party"], taking["topic"]]
-    stance = taking.assign(before=taking.groupby(keys)["stance"].shift(),
-                           before_when=taking.groupby(keys)["when"].shift(), after=taking["stance"], kind="stance")
-    stance = stance[stance["before"].notna() & (stance["before"] != stance["after"])]
+    taking = np.flatnonzero(_taking(frame, order))
+    stance_codes = _codes(frame["stance"], order[taking])
+    previous = _previous_in_group(pairs[taking])
+    changed = (previous >= 0) & (stance_codes[np.maximum(previous, 0)] != stance_codes)
+    stance_at, stance_before = taking[changed], taking[previous[changed]]
     # number changes between consecutive statements of a party on a topic that give the same unit
-    numbers = numbers_long(rows)
-    keys = [numbers["party"], numbers["topic"], numbers["unit"]]
-    numbers = numbers.assign(previous=numbers.groupby(keys)["value"].shift(),
-                             before=numbers.groupby(keys)["label"].shift(),
-                             before_when=numbers.groupby(keys)["when"].shift(), after=numbers["label"], kind="number")
-    numbers = numbers[numbers["previous"].notna() & (numbers["previous"] != numbers["value"])]
+    stated, units, items = _stated(frame["numbers"].to_numpy()[order])
+    values = np.asarray([float(n["value"]) for n in items], dtype=float)
+    unit_codes = pd.factorize(pd.Series(units, dtype=object))[0] if units else np.zeros(0, np.int64)
+    previous = _previous_in_group(_pair_codes(frame, order[stated], unit_codes) if len(stated) else stated)
+    before_value = values[np.maximum(previous, 0)] if len(values) else values
+    changed = (previous >= 0) & ~np.isnan(before_value) & (before_value != values)
+    number_at, number_before = np.flatnonzero(changed), previous[changed]
+    # the most recent `limit` (when, id, kind descending; ties in the order stance rows, then number rows)
+    n_stance, n_number = len(stance_at), len(number_at)
+    chosen_stance, chosen_number = np.arange(n_stance), np.arange(n_number)
+    ids = frame["id"].to_numpy()
+    if limit and n_stance + n_number > limit and ids.dtype.kind in "iu" and when.dtype.kind == "M":
+        at = np.concatenate([stance_at, stated[number_at]])
+        kind = np.concatenate([np.ones(n_stance, np.int8), np.zeros(n_number, np.int8)])
+        rank = np.lexsort((np.arange(len(at)), -kind, -ids[order[at]].astype(np.int64), -when[at].view(np.int64)))
+        top = np.sort(rank[:limit])
+        chosen_stance, chosen_number = top[top < n_stance], top[top >= n_stance] - n_stance
+    columns = ["when", "party", "topic", "party_name", "topic_name", "sentence", "doc_title", "doc_source", "id"]
+    parts = frame[[*columns, "stance"]]
+    rows = order[stance_at[chosen_stance]]
+    stance = parts[columns].take(rows).assign(
+        before=parts["stance"].take(order[stance_before[chosen_stance]]).array,
+        before_when=when[stance_before[chosen_stance]], after=parts["stance"].take(rows).array, kind="stance")
+    labels = _labels([items[i] for i in np.concatenate([number_at[chosen_number], number_before[chosen_number]])])
+    rows = order[stated[number_at[chosen_number]]]
+    numbers = parts[columns].take(rows).assign(
+        before=labels[len(chosen_number):], before_when=when[stated[number_before[chosen_number]]],
+        after=labels[:len(chosen_number)], kind="number")
     out = pd.concat([stance, numbers], ignore_index=True) if len(stance) or len(numbers) else \
         pd.DataFrame(columns=[c for c in SHIFT_COLUMNS if c != "change"])
     out = out.assign(change=out["before"].astype(str) + " → " + out["after"].astype(str))[SHIFT_COLUMNS]
@@ -280,24 +304,27 @@ def numbers_spread(latest_rows: pd.DataFrame, frame: pd.DataFrame) -> dict[str, 
     return {unit: (float(r["min"]), float(r["max"])) for unit, r in bounds.iterrows() if r["size"] >= 2}
 
 
-def gaps(frame: pd.DataFrame, parties: Sequence[str] | None = None) -> pd.DataFrame:
+def gaps(frame: pd.DataFrame, parties: Sequence[str] | None = None,
+         latest: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per topic, where the parties' latest stances stand: who is for, who against, and how far apart.
 
     stance_gap = (highest - lowest polarity) / 2, in [0, 1] (1 = one party for, another against);
     number_gap = largest relative spread (high - low) / high of a unit the parties' latest statements share;
-    gap = the larger of the two. status: apart, apart on numbers, close, one party, no stance."""
+    gap = the larger of the two. status: apart, apart on numbers, close, one party, no stance.
+    `latest`: `latest_positions(frame)` when the caller has it already (saves computing it again)."""
     columns = ["topic", "topic_name", "status", "gap", "stance_gap", "number_gap", "for", "against", "neutral",
                "numbers", "parties", "last"]
-    latest = latest_positions(frame)
+    latest = latest_positions(frame) if latest is None else latest
     if parties:
         latest = latest[latest["party"].isin(list(parties))]
+    stated = frame[frame["id"].isin(latest["id"])]  # the latest statements' rows, for the numbers' spread
     out = []
     for topic, group in latest.groupby("topic", sort=True):
         polarity = group["stance"].map(POLARITY).fillna(0).astype(int)
         sides = {side: sorted(group.loc[polarity == value, "party_name"].astype(str)) for value, side in SIDE.items()}
         taking = polarity[polarity != 0]
         stance_gap = (taking.max() - taking.min()) / 2 if len(taking) else 0.0
-        spread = numbers_spread(group, frame)
+        spread = numbers_spread(group, stated)
         number_gap = max(((hi - lo) / hi if hi else 0.0) for lo, hi in spread.values()) if spread else 0.0
         if len(taking) == 0:
             status = "no stance"
@@ -331,11 +358,10 @@ def _num(value: float) -> str:
 # ---------------------------------------------------------------------------------------------
 def timeline(frame: pd.DataFrame, topics: Iterable[str] | None = None) -> pd.DataFrame:
     """Dated position statements (optionally of some topics), oldest first: the swim-lane points."""
-    rows = frame[frame["party"].notna() & frame["topic"].notna()]
     topics = list(topics or ())
     if topics:
-        rows = rows[rows["topic"].isin(topics)]
-    return _chronological(rows).reset_index(drop=True)
+        frame = frame[frame["topic"].isin(topics)]
+    return frame.take(_chronological_order(frame)).reset_index(drop=True)
 
 
 def numbers_over_time(frame: pd.DataFrame, topics: Iterable[str] | None = None,
@@ -344,12 +370,19 @@ def numbers_over_time(frame: pd.DataFrame, topics: Iterable[str] | None = None,
     when, party, party_name, topic, unit, value, label (e.g. 'up to 700 prisoners'), stance, sentence, source."""
     columns = ["when", "party", "party_name", "topic", "topic_name", "unit", "value", "label", "stance",
                "sentence", "doc_title", "doc_source", "id"]
-    out = numbers_long(timeline(frame, topics))
-    if out.empty:
+    topics = list(topics or ())
+    if topics:
+        frame = frame[frame["topic"].isin(topics)]
+    order = _chronological_order(frame)
+    stated, units, items = _stated(frame["numbers"].to_numpy()[order])
+    if len(stated) == 0:
         return pd.DataFrame(columns=columns)
+    unit = pd.Series(units)
     if max_units:
-        keep = out["unit"].value_counts().head(max_units).index
-        out = out[out["unit"].isin(keep)]
+        kept = np.flatnonzero(unit.isin(unit.value_counts().head(max_units).index).to_numpy(dtype=bool))
+        units, items, stated = [units[i] for i in kept], [items[i] for i in kept], stated[kept]
+    out = frame[[c for c in columns if c not in ("unit", "value", "label")]].take(order[stated])
+    out = out.assign(unit=units, value=[float(n["value"]) for n in items], label=_labels(items))
     return out[columns].reset_index(drop=True)
 
 
