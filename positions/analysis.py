@@ -116,29 +116,34 @@ def _chronological_order(frame: pd.DataFrame, positions_only: bool = True) -> np
     mask = frame["when"].notna().to_numpy(dtype=bool)
     if positions_only:
         mask = mask & frame["party"].notna().to_numpy(dtype=bool) & frame["topic"].notna().to_numpy(dtype=bool)
-    keys = pd.DataFrame({"when": frame["when"].to_numpy(), "id": frame["id"].to_numpy()})[mask]
+    when, ids = frame["when"].to_numpy(), frame["id"].to_numpy()
+    if when.dtype.kind == "M" and ids.dtype.kind in "iu":  # lexsort is stable: ties keep the frame's order
+        rows = np.flatnonzero(mask)
+        return rows[np.lexsort((ids[rows], when[rows].view(np.int64)))]
+    keys = pd.DataFrame({"when": when, "id": ids})[mask]
     return keys.sort_values(["when", "id"], kind="stable").index.to_numpy()
 
 
 def _codes(values: pd.Series, order: np.ndarray) -> np.ndarray:
     """Integer codes of a column's values at `order` (missing = -1): equal codes = equal values."""
-    return pd.factorize(values.to_numpy()[order] if values.dtype == object else values.take(order))[0]
+    return pd.factorize(values)[0][order]
 
 
-def _pair_codes(frame: pd.DataFrame, order: np.ndarray, *extra: np.ndarray) -> np.ndarray:
-    """One code per (party, topic[, extra...]) group of the rows at `order`."""
-    key = _codes(frame["party"], order).astype(np.int64)
-    for part in (_codes(frame["topic"], order), *extra):
-        part = np.asarray(part, dtype=np.int64)
-        key = key * (int(part.max(initial=0)) + 2) + part + 1
-        key = pd.factorize(key)[0].astype(np.int64)
-    return key
+def _pair_codes(frame: pd.DataFrame, order: np.ndarray) -> np.ndarray:
+    """One code per (party, topic) group of the rows at `order`."""
+    return _combine(_codes(frame["party"], order), _codes(frame["topic"], order))
+
+
+def _combine(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One code per distinct (first, second) pair of codes (-1 = missing is a value like any other)."""
+    first, second = np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
+    return pd.factorize(first * (int(second.max(initial=0)) + 2) + second + 1)[0].astype(np.int64)
 
 
 def _taking(frame: pd.DataFrame, order: np.ndarray) -> np.ndarray:
     """Rows at `order` whose stance is one taken (not missing, not a neutral report)."""
-    stance = frame["stance"].take(order)
-    return (stance.notna() & (stance != "report")).to_numpy(dtype=bool)
+    stance = frame["stance"]
+    return (stance.notna() & (stance != "report")).to_numpy(dtype=bool)[order]
 
 
 def _previous_in_group(groups: np.ndarray) -> np.ndarray:
@@ -146,30 +151,38 @@ def _previous_in_group(groups: np.ndarray) -> np.ndarray:
     previous = np.full(len(groups), -1, dtype=np.int64)
     if len(groups) < 2:
         return previous
+    if groups.min() >= 0 and groups.max() < 2 ** 16:
+        groups = groups.astype(np.uint16)  # a stable sort of 16-bit keys is a radix sort
     by_group = np.argsort(groups, kind="stable")
     same = groups[by_group[1:]] == groups[by_group[:-1]]
     previous[by_group[1:]] = np.where(same, by_group[:-1], -1)
     return previous
 
 
-def _stated(numbers: np.ndarray) -> tuple[np.ndarray, list, list]:
-    """The numbers `numbers_long` keeps, in order: (index into `numbers` of each, its unit, the item)."""
-    try:
-        lengths = np.frompyfunc(len, 1, 1)(numbers).astype(np.int64) if len(numbers) else np.zeros(0, np.int64)
-        candidates = np.flatnonzero(lengths > 0)
-    except TypeError:  # values without a length (None, NaN): check every one
-        candidates = np.arange(len(numbers))
+def _stated(numbers: pd.Series, order: np.ndarray | None = None) -> tuple[np.ndarray, list, list]:
+    """The numbers `numbers_long` keeps of the rows at `order` (default: all rows), in that order:
+    (index into `order` of each number's row, its unit, the item)."""
+    values = numbers.to_numpy()
+    try:  # non-empty lists are truthy; the loop below checks the candidates properly
+        candidates = values.astype(bool)
+    except (TypeError, ValueError):  # values without a truth value: check every one
+        candidates = np.ones(len(values), dtype=bool)
+    if order is not None:
+        candidates = candidates[order]
+    candidates = np.flatnonzero(candidates)
+    picked = values[candidates if order is None else order[candidates]]
     sources: dict = {}
     rows, units, items = [], [], []
-    for row in candidates.tolist():
-        value_list = numbers[row]
+    add_row, add_unit, add_item = rows.append, units.append, items.append
+    for row, value_list in zip(candidates.tolist(), picked.tolist()):
         if not isinstance(value_list, list):
             continue
         for n in value_list:
             if not isinstance(n, dict):
                 continue
             unit, value = n.get("unit"), n.get("value")
-            if not unit or not isinstance(value, (int, float)) or isinstance(value, bool):
+            if not unit or value.__class__ not in (int, float) and (
+                    not isinstance(value, (int, float)) or isinstance(value, bool)):
                 continue
             try:
                 source = sources[unit]
@@ -178,9 +191,9 @@ def _stated(numbers: np.ndarray) -> tuple[np.ndarray, list, list]:
             except TypeError:
                 source = counts_sources(n)
             if not source:
-                rows.append(row)
-                units.append(n["unit"])
-                items.append(n)
+                add_row(row)
+                add_unit(unit)
+                add_item(n)
     return np.asarray(rows, dtype=np.int64), units, items
 
 
@@ -232,7 +245,7 @@ def latest_positions(frame: pd.DataFrame, stances_only: bool = True) -> pd.DataF
 def numbers_long(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per stated number: the statement's columns plus unit, value (float) and label, in the
     frame's order. Numbers without a unit or a numeric value, and counts of sources, are left out."""
-    rows, units, items = _stated(frame["numbers"].to_numpy())
+    rows, units, items = _stated(frame["numbers"])
     out = frame.take(rows)
     out["numbers"] = pd.Series(items, index=out.index, dtype=object)
     return out.assign(
@@ -259,10 +272,10 @@ def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     changed = (previous >= 0) & (stance_codes[np.maximum(previous, 0)] != stance_codes)
     stance_at, stance_before = taking[changed], taking[previous[changed]]
     # number changes between consecutive statements of a party on a topic that give the same unit
-    stated, units, items = _stated(frame["numbers"].to_numpy()[order])
+    stated, units, items = _stated(frame["numbers"], order)
     values = np.asarray([float(n["value"]) for n in items], dtype=float)
     unit_codes = pd.factorize(pd.Series(units, dtype=object))[0] if units else np.zeros(0, np.int64)
-    previous = _previous_in_group(_pair_codes(frame, order[stated], unit_codes) if len(stated) else stated)
+    previous = _previous_in_group(_combine(pairs[stated], unit_codes) if len(stated) else stated)
     before_value = values[np.maximum(previous, 0)] if len(values) else values
     changed = (previous >= 0) & ~np.isnan(before_value) & (before_value != values)
     number_at, number_before = np.flatnonzero(changed), previous[changed]
@@ -273,7 +286,10 @@ def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     if limit and n_stance + n_number > limit and ids.dtype.kind in "iu" and when.dtype.kind == "M":
         at = np.concatenate([stance_at, stated[number_at]])
         kind = np.concatenate([np.ones(n_stance, np.int8), np.zeros(n_number, np.int8)])
-        rank = np.lexsort((np.arange(len(at)), -kind, -ids[order[at]].astype(np.int64), -when[at].view(np.int64)))
+        recent = when[at].view(np.int64)
+        # only candidates at least as recent as the limit-th most recent can be among the first `limit`
+        sub = np.flatnonzero(recent >= np.partition(recent, len(recent) - limit)[len(recent) - limit])
+        rank = sub[np.lexsort((sub, -kind[sub], -ids[order[at[sub]]].astype(np.int64), -recent[sub]))]
         top = np.sort(rank[:limit])
         chosen_stance, chosen_number = top[top < n_stance], top[top >= n_stance] - n_stance
     columns = ["when", "party", "topic", "party_name", "topic_name", "sentence", "doc_title", "doc_source", "id"]
@@ -374,7 +390,7 @@ def numbers_over_time(frame: pd.DataFrame, topics: Iterable[str] | None = None,
     if topics:
         frame = frame[frame["topic"].isin(topics)]
     order = _chronological_order(frame)
-    stated, units, items = _stated(frame["numbers"].to_numpy()[order])
+    stated, units, items = _stated(frame["numbers"], order)
     if len(stated) == 0:
         return pd.DataFrame(columns=columns)
     unit = pd.Series(units)
