@@ -146,6 +146,9 @@ def _taking(frame: pd.DataFrame, order: np.ndarray) -> np.ndarray:
     return (stance.notna() & (stance != "report")).to_numpy(dtype=bool)[order]
 
 
+_TEXT = pd.Series(["text"]).dtype  # what pandas makes of a list of str (str with pandas 3's string inference)
+
+
 def _previous_in_group(groups: np.ndarray) -> np.ndarray:
     """For each element, the index of the previous element of the same group (-1 for a group's first)."""
     previous = np.full(len(groups), -1, dtype=np.int64)
@@ -198,19 +201,21 @@ def _stated(numbers: pd.Series, order: np.ndarray | None = None) -> tuple[np.nda
 
 
 def _labels(items: list) -> list[str]:
-    """format_number of each item, computed once per distinct (value, qualifier, unit)."""
+    """format_number of each item, computed once per distinct (value, qualifier, unit): the label depends on
+    nothing else, and equal int and float values (700, 700.0) have the same label."""
     seen: dict = {}
+    known = seen.get
     out = []
+    add = out.append
     for n in items:
-        value = n.get("value")
         try:
-            key = (value.__class__, value, n.get("qualifier"), n.get("unit"))
-            label = seen.get(key)
+            key = (n.get("value"), n.get("qualifier"), n.get("unit"))
+            label = known(key)
             if label is None:
                 label = seen[key] = format_number(n)
         except TypeError:  # unhashable qualifier or unit
             label = format_number(n)
-        out.append(label)
+        add(label)
     return out
 
 
@@ -299,6 +304,8 @@ def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
         before=parts["stance"].take(order[stance_before[chosen_stance]]).array,
         before_when=when[stance_before[chosen_stance]], after=parts["stance"].take(rows).array, kind="stance")
     labels = _labels([items[i] for i in np.concatenate([number_at[chosen_number], number_before[chosen_number]])])
+    if items:  # the labels' dtype as if every number were labelled (then never empty), even when none is chosen
+        labels = pd.Series(labels, dtype=_TEXT).array
     rows = order[stated[number_at[chosen_number]]]
     numbers = parts[columns].take(rows).assign(
         before=labels[len(chosen_number):], before_when=when[stated[number_before[chosen_number]]],

@@ -285,3 +285,101 @@ def test_counts_of_sources_are_not_shown_as_a_positions_number():
     frame = pd.DataFrame([{"party": "a", "topic": "t", "date": "2024-05-06", "published": "2024-05-06",
                            "numbers": [{"value": 2, "unit": "officials"}, {"value": 700, "unit": "prisoners"}]}])
     assert prepare(frame)["numbers_text"].iloc[0] == "700 prisoners"
+
+
+def test_gaps_reuses_a_given_latest_positions():
+    latest = analysis.latest_positions(HISTORY)
+    pd.testing.assert_frame_equal(analysis.gaps(HISTORY, latest=latest), analysis.gaps(HISTORY))
+    pd.testing.assert_frame_equal(analysis.gaps(HISTORY, ["a"], latest=latest), analysis.gaps(HISTORY, ["a"]))
+
+
+# The straightforward pandas versions (sort and group the whole frame) the fast ones must match exactly.
+def _reference_chronological(rows):
+    return rows.dropna(subset=["when"]).sort_values(["when", "id"], kind="stable")
+
+
+def _reference_latest(rows, stances_only=True):
+    rows = _reference_chronological(rows[rows["party"].notna() & rows["topic"].notna()])
+    if rows.empty:
+        return pd.DataFrame(columns=analysis.LATEST_COLUMNS)
+    counts = rows.groupby(["party", "topic"]).size().rename("statements")
+    latest = rows.groupby(["party", "topic"]).tail(1)
+    if stances_only:
+        taking = rows[rows["stance"].notna() & (rows["stance"] != "report")]
+        latest = pd.concat([taking.groupby(["party", "topic"]).tail(1), latest])
+        latest = latest.drop_duplicates(subset=["party", "topic"], keep="first")
+    latest = latest.join(counts, on=["party", "topic"])
+    return latest[analysis.LATEST_COLUMNS].sort_values(["topic", "party"]).reset_index(drop=True)
+
+
+def _reference_numbers_long(rows):
+    has = rows["numbers"].map(lambda v: isinstance(v, list) and len(v) > 0).astype(bool)
+    exploded = rows[has].explode("numbers")
+    keep = [isinstance(n, dict) and bool(n.get("unit")) and isinstance(n.get("value"), (int, float))
+            and not isinstance(n.get("value"), bool) and not analysis.counts_sources(n) for n in exploded["numbers"]]
+    exploded = exploded[np.asarray(keep, dtype=bool)]
+    return exploded.assign(unit=[n["unit"] for n in exploded["numbers"]],
+                           value=[float(n["value"]) for n in exploded["numbers"]],
+                           label=[analysis.format_number(n) for n in exploded["numbers"]]).reset_index(drop=True)
+
+
+def _reference_shifts(rows, limit=None):
+    rows = _reference_chronological(rows[rows["party"].notna() & rows["topic"].notna()])
+    taking = rows[rows["stance"].notna() & (rows["stance"] != "report")]
+    keys = [taking["party"], taking["topic"]]
+    stance = taking.assign(before=taking.groupby(keys)["stance"].shift(),
+                           before_when=taking.groupby(keys)["when"].shift(), after=taking["stance"], kind="stance")
+    stance = stance[stance["before"].notna() & (stance["before"] != stance["after"])]
+    numbers = _reference_numbers_long(rows)
+    keys = [numbers["party"], numbers["topic"], numbers["unit"]]
+    numbers = numbers.assign(previous=numbers.groupby(keys)["value"].shift(),
+                             before=numbers.groupby(keys)["label"].shift(),
+                             before_when=numbers.groupby(keys)["when"].shift(), after=numbers["label"], kind="number")
+    numbers = numbers[numbers["previous"].notna() & (numbers["previous"] != numbers["value"])]
+    out = pd.concat([stance, numbers], ignore_index=True) if len(stance) or len(numbers) else \
+        pd.DataFrame(columns=[c for c in analysis.SHIFT_COLUMNS if c != "change"])
+    out = out.assign(change=out["before"].astype(str) + " → " + out["after"].astype(str))[analysis.SHIFT_COLUMNS]
+    out = out.sort_values(["when", "id", "kind"], ascending=[False, False, False], kind="stable").reset_index(drop=True)
+    return out.head(limit) if limit else out
+
+
+def _random_statements(n=600, seed=3):
+    """Messy rows: repeated days, missing party / topic / date / stance, reports, several numbers a row
+    (some without unit or value, counts of sources, booleans, floats), a shuffled frame order."""
+    rng = np.random.default_rng(seed)
+    stances = ["demand", "reject", "accept", "report", "propose", None]
+    units = ["prisoners", "days", "officials", "", None]
+
+    def number():
+        value = rng.choice([int(rng.integers(1, 9)), float(rng.integers(1, 9)), 2.5, True, None])
+        return {"value": value, "unit": units[rng.integers(len(units))], "qualifier": rng.choice([None, "up to"])}
+
+    rows = frame(*[
+        (rng.choice(["a", "b", "m", None], p=[.4, .4, .15, .05]), rng.choice(["x", "y", None], p=[.5, .45, .05]),
+         stances[rng.integers(len(stances))], rng.choice([None, *[f"2024-01-{d:02d}" for d in range(1, 12)]]), [])
+        for _ in range(n)])
+    rows["numbers"] = [[number() for _ in range(rng.integers(0, 4))] if rng.random() < .5 else [] for _ in range(n)]
+    rows["id"] = rng.permutation(n) + 1  # ids not in frame order
+    return rows.iloc[rng.permutation(n)].reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_fast_aggregations_match_the_reference_versions(seed):
+    rows = _random_statements(seed=seed)
+    for subset in (rows, rows.iloc[:40], rows.iloc[0:0], rows.assign(stance="accept"),
+                   rows.assign(numbers=[[] for _ in range(len(rows))])):
+        pd.testing.assert_frame_equal(analysis.latest_positions(subset), _reference_latest(subset))
+        pd.testing.assert_frame_equal(analysis.latest_positions(subset, stances_only=False),
+                                      _reference_latest(subset, stances_only=False))
+        pd.testing.assert_frame_equal(analysis.numbers_long(subset), _reference_numbers_long(subset))
+        for limit in (None, 1, 7, 30):
+            pd.testing.assert_frame_equal(analysis.shifts(subset, limit=limit), _reference_shifts(subset, limit))
+        positions = subset[subset["party"].notna() & subset["topic"].notna()]
+        pd.testing.assert_frame_equal(analysis.timeline(subset),
+                                      _reference_chronological(positions).reset_index(drop=True))
+        numbers = _reference_numbers_long(_reference_chronological(positions).reset_index(drop=True))
+        over_time = analysis.numbers_over_time(subset, max_units=None)
+        if numbers.empty:
+            assert over_time.empty
+        else:
+            pd.testing.assert_frame_equal(over_time, numbers[over_time.columns].reset_index(drop=True))

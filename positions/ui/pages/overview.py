@@ -46,7 +46,7 @@ st.dataframe(
 st.subheader("Gaps", help="Per topic: latest stances for and against, and the spread of the numbers")
 principals = [p.id for p in neg.parties if p.role == "principal"]
 gap_parties = filters.parties or (principals if len(principals) >= 2 else None)
-gaps = analysis.gaps(rows, gap_parties)
+gaps = analysis.gaps(rows, gap_parties, latest=latest)
 left, right = st.columns([2, 3])
 with left:
     st.plotly_chart(charts.gap_chart(gaps, "How far apart, per topic"), key="gap_chart", config={"displaylogo": False})
