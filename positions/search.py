@@ -1,6 +1,7 @@
 """Similarity search over stored sentence vectors: exact below a size, an ANN index above it."""
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 from pathlib import Path
@@ -16,14 +17,17 @@ from .store import Store
 # The ANN index stores int8 vectors (a quarter of float32's memory; AVX-512 VNNI kernels where the CPU has them)
 # and returns RERANK x k candidates, rescored exactly against the float32 vectors: exact scores, and an order that
 # no longer depends on the quantisation (bench/run.py, section 4: recall@10 0.95+ at 1M statements).
-# With an index file (a store on disk), the float32 vectors live in an unlinked scratch file beside it, memory-mapped
-# read-only: the kernel's page cache holds them, and the process's RSS counts only the pages a search touches
-# (RERANK x k rows per ANN query) instead of 1.5 GiB at 1M statements (bench/run.py, section 6).
+# With an index file (a store on disk) and the ANN in use, the float32 vectors live in an unlinked scratch file beside
+# it: the kernel's page cache holds them (reclaimable), not the process (1.5 GiB of RSS at 1M statements; bench/run.py,
+# section 6). Searches read the rows they need with pread (rescoring: RERANK x k rows; scans: in blocks): a memory
+# map would do, but the kernel's fault-around maps 64 KiB per touched row, and random rows soon map the whole file.
+# `vectors` is that memory map, for callers that want the whole matrix.
 ANN_DTYPE = "i8"
 RERANK = 4
 MAX_FILTERED_CANDIDATES = 4096
 REFRESH_CHUNK = 50_000  # vectors read from the store per query
-ANN_ADD_CHUNK = 50_000  # vectors copied out of the mapped file per ANN insert
+ANN_ADD_CHUNK = 50_000  # vectors copied out of the scratch file per ANN insert
+SCAN_BLOCK = 32_768  # rows per read when a search scans the scratch file
 
 
 class VectorIndex:
@@ -50,13 +54,17 @@ class VectorIndex:
         return np.asarray(self._buffer[:len(self.ids)])
 
     def _append_vectors(self, vectors: np.ndarray) -> None:
-        """Rows [len, len + new) of the buffer := vectors (ids are updated by the caller afterwards)."""
+        """Rows [len, len + new) of the buffer := vectors (ids are updated by the caller afterwards). In RAM below
+        exact_below (exact search scans them all); then in the scratch file, when there is an index file."""
         count, new = len(self.ids), len(vectors)
-        if self._file_backed and self._file is None:
+        if self._file_backed and self._file is None and count + new >= self.settings.exact_below:
             try:  # unlinked at once: nothing to clean up, and no two processes share it
                 self._file = tempfile.TemporaryFile(prefix=".vectors-", dir=self.index_path.parent)
             except OSError:  # a read-only folder: the vectors stay in RAM
                 self._file_backed = False
+            else:
+                if count:
+                    self._file.write(memoryview(np.ascontiguousarray(self._buffer[:count])).cast("B"))
         if self._file is not None:
             self._file.seek(count * vectors.shape[1] * 4)
             self._file.write(memoryview(vectors).cast("B"))
@@ -70,6 +78,50 @@ class VectorIndex:
                 grown[:count] = self._buffer[:count]
             self._buffer = grown
         self._buffer[count:count + new] = vectors
+
+    def _gather(self, rows: np.ndarray) -> np.ndarray:
+        """(len(rows), dim) float32 copy of the given rows."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._file is None:
+            return self._buffer[rows]
+        dim = self._buffer.shape[1]
+        width = dim * 4
+        if len(rows) <= SCAN_BLOCK // 8:  # a few rows: one read each
+            fd = self._file.fileno()
+            data = b"".join(os.pread(fd, width, int(r) * width) for r in rows)
+            return np.frombuffer(data, dtype=np.float32).reshape(len(rows), dim)
+        out = np.empty((len(rows), dim), dtype=np.float32)
+        order = np.argsort(rows, kind="stable")
+        ordered = rows[order]
+        for first, block in self._blocks(int(ordered[0]), int(ordered[-1]) + 1):
+            inside = slice(*np.searchsorted(ordered, [first, first + len(block)]))
+            out[order[inside]] = block[ordered[inside] - first]
+        return out
+
+    def _blocks(self, start: int, stop: int):
+        """(first row, rows) of [start, stop) read from the scratch file SCAN_BLOCK rows at a time into one buffer."""
+        dim = self._buffer.shape[1]
+        buffer = np.empty((min(SCAN_BLOCK, stop - start), dim), dtype=np.float32)
+        for first in range(start, stop, SCAN_BLOCK):
+            size = min(SCAN_BLOCK, stop - first)
+            view = memoryview(buffer[:size]).cast("B")
+            done = 0
+            while done < len(view):
+                read = os.preadv(self._file.fileno(), [view[done:]], first * dim * 4 + done)
+                if read <= 0:
+                    raise OSError("the scratch file of the vectors is shorter than the index")
+                done += read
+            yield first, buffer[:size]
+
+    def _scores(self, query: np.ndarray) -> np.ndarray:
+        """Inner products of the query with every row."""
+        if self._file is None:
+            return self.vectors @ query
+        count = len(self.ids)
+        scores = np.empty(count, dtype=np.float32)
+        for first, block in self._blocks(0, count):
+            scores[first:first + len(block)] = block @ query
+        return scores
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids) == 0:
@@ -135,7 +187,7 @@ class VectorIndex:
         rows = np.flatnonzero(missing)
         for start in range(0, len(rows), ANN_ADD_CHUNK):  # in pieces: no copy of all the (mapped) vectors at once
             chunk = rows[start:start + ANN_ADD_CHUNK]
-            ann.add(self.ids[chunk].astype(np.uint64), np.ascontiguousarray(self.vectors[chunk]))
+            ann.add(self.ids[chunk].astype(np.uint64), np.ascontiguousarray(self._gather(chunk)))
         self.unsaved = int(missing.sum())
         self._ann = ann
 
@@ -154,7 +206,7 @@ class VectorIndex:
             return self._search_allowed(query, k, np.asarray(allowed_ids))
         if self._ann is not None:
             return self._rescored(self._candidates(query, k * RERANK), query, k)
-        return _top_k(self.ids, self.vectors @ query, k)
+        return _top_k(self.ids, self._scores(query), k)
 
     def _candidates(self, query: np.ndarray, count: int) -> np.ndarray:
         """Rows of the ANN's `count` nearest (approximate) neighbours."""
@@ -163,7 +215,7 @@ class VectorIndex:
         return rows[rows >= 0]
 
     def _rescored(self, rows: np.ndarray, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-        return _top_k(self.ids[rows], self.vectors[rows] @ query, k)
+        return _top_k(self.ids[rows], self._gather(rows) @ query, k)
 
     def _search_allowed(self, query: np.ndarray, k: int, allowed: np.ndarray) -> list[tuple[int, float]]:
         rows = self._rows(allowed)
@@ -181,11 +233,11 @@ class VectorIndex:
                 if len(candidates) >= min(k, count):
                     return self._rescored(candidates, query, k)
         if share > 0.5:  # scan everything and drop what the filter excludes (no copy of the rows)
-            scores = self.vectors @ query
+            scores = self._scores(query)
             scores[~mask] = -np.inf
             return _top_k(self.ids, scores, min(k, count))
         rows = np.flatnonzero(mask)
-        return _top_k(self.ids[rows], self.vectors[rows] @ query, k)
+        return _top_k(self.ids[rows], self._gather(rows) @ query, k)
 
 
 def _top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -254,4 +306,4 @@ class StatementSearch:
         position = np.searchsorted(self.index.ids, sentence_id)
         if position >= len(self.index.ids) or self.index.ids[position] != sentence_id:
             raise KeyError(f"no stored vector for sentence {sentence_id}")
-        return self.index.vectors[position]
+        return self.index._gather(np.array([position]))[0]

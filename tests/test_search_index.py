@@ -63,19 +63,27 @@ def test_exact_index_below_the_threshold():
     assert _ids_of(index.search(vectors[0], 3))[0] == 100
 
 
-def test_vectors_of_a_store_on_disk_are_memory_mapped_and_search_the_same(tmp_path):
-    vectors, ids = _unit_rows(800, seed=6), np.arange(1, 801)
-    in_ram, mapped = VectorIndex(SearchSettings(exact_below=10**9)), VectorIndex(SearchSettings(exact_below=10**9),
-                                                                                    tmp_path / "x.usearch")
-    for start in range(0, 800, 300):
-        in_ram.add(ids[start:start + 300], vectors[start:start + 300])
-        mapped.add(ids[start:start + 300], vectors[start:start + 300])
-    assert isinstance(mapped._buffer, np.memmap) and not isinstance(in_ram._buffer, np.memmap)
-    assert type(mapped.vectors) is np.ndarray and mapped.vectors.dtype == np.float32
-    assert np.array_equal(mapped.vectors, vectors)
+def test_vectors_of_a_large_store_on_disk_live_in_a_scratch_file_and_search_the_same(tmp_path, monkeypatch):
+    import positions.search as search
+
+    monkeypatch.setattr(search, "SCAN_BLOCK", 256)  # several blocks per scan
+    vectors, ids = _unit_rows(1800, seed=6), np.arange(1, 1801)
+    index = VectorIndex(SearchSettings(exact_below=1000), tmp_path / "x.usearch")
+    index.add(ids[:600], vectors[:600])
+    assert index._file is None and not isinstance(index._buffer, np.memmap)  # exact search: in RAM
+    for start in range(600, 1800, 400):
+        index.add(ids[start:start + 400], vectors[start:start + 400])
+    assert index._file is not None and isinstance(index._buffer, np.memmap)
+    assert type(index.vectors) is np.ndarray and index.vectors.dtype == np.float32
+    assert np.array_equal(index.vectors, vectors)
     assert list(tmp_path.iterdir()) == []  # the scratch file is unlinked: nothing left beside the store
-    for row in (0, 123, 799):
-        query = vectors[row] + 0.1 * _unit_rows(1, seed=row)[0]
-        assert mapped.search(query, 10) == in_ram.search(query, 10) == _top_k(ids, vectors @ query, 10)
-        allowed = ids[::3]
-        assert mapped.search(query, 10, allowed) == in_ram.search(query, 10, allowed)
+    rows = np.random.default_rng(7).choice(1800, 900, replace=False)
+    assert np.array_equal(index._gather(rows), vectors[rows])  # in blocks
+    assert np.array_equal(index._gather(rows[:20]), vectors[rows[:20]])  # one read per row
+    assert np.array_equal(index._gather(np.array([], dtype=np.int64)), vectors[:0])
+    query = vectors[5] + 0.1 * _unit_rows(1, seed=8)[0]
+    assert np.allclose(index._scores(query), vectors @ query, atol=1e-6)
+    assert _ids_of(index.search(query, 10)) == _ids_of(_top_k(ids, vectors @ query, 10))
+    for allowed in (ids[::300], ids[ids % 10 != 3]):  # a narrow filter (rows read) and a wide one
+        inside = np.isin(ids, allowed)
+        assert _ids_of(index.search(query, 10, allowed)) == _ids_of(_top_k(ids[inside], vectors[inside] @ query, 10))
