@@ -324,7 +324,8 @@ def numbers_spread(latest_rows: pd.DataFrame, frame: pd.DataFrame) -> dict[str, 
     if stated.empty:
         return {}
     bounds = stated.groupby("unit")["value"].agg(["min", "max", "size"])
-    return {unit: (float(r["min"]), float(r["max"])) for unit, r in bounds.iterrows() if r["size"] >= 2}
+    return {unit: (float(low), float(high))
+            for unit, low, high, size in zip(bounds.index, bounds["min"], bounds["max"], bounds["size"]) if size >= 2}
 
 
 def gaps(frame: pd.DataFrame, parties: Sequence[str] | None = None,
@@ -340,7 +341,8 @@ def gaps(frame: pd.DataFrame, parties: Sequence[str] | None = None,
     latest = latest_positions(frame) if latest is None else latest
     if parties:
         latest = latest[latest["party"].isin(list(parties))]
-    stated = frame[frame["id"].isin(latest["id"])]  # the latest statements' rows, for the numbers' spread
+    # the latest statements' rows (their numbers), for the numbers' spread
+    stated = frame.loc[frame["id"].isin(latest["id"]).to_numpy(dtype=bool), ["id", "numbers"]]
     out = []
     for topic, group in latest.groupby("topic", sort=True):
         polarity = group["stance"].map(POLARITY).fillna(0).astype(int)
