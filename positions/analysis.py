@@ -166,6 +166,8 @@ def _stated(numbers: pd.Series, order: np.ndarray | None = None) -> tuple[np.nda
     """The numbers `numbers_long` keeps of the rows at `order` (default: all rows), in that order:
     (index into `order` of each number's row, its unit, the item)."""
     values = numbers.to_numpy()
+    if order is not None and len(order) < len(values) // 8:
+        values, order = values[order], None  # a few rows: pick them first
     try:  # non-empty lists are truthy; the loop below checks the candidates properly
         candidates = values.astype(bool)
     except (TypeError, ValueError):  # values without a truth value: check every one
@@ -277,18 +279,20 @@ def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     changed = (previous >= 0) & (stance_codes[np.maximum(previous, 0)] != stance_codes)
     stance_at, stance_before = taking[changed], taking[previous[changed]]
     # number changes between consecutive statements of a party on a topic that give the same unit
-    stated, units, items = _stated(frame["numbers"], order)
+    ids = frame["id"].to_numpy()
+    fast = bool(limit) and ids.dtype.kind in "iu" and when.dtype.kind == "M"
+    stated, units, items, first = _recent_numbers(frame, order, pairs, when, stance_at, limit) if fast else \
+        (*_stated(frame["numbers"], order), 0)
     values = np.asarray([float(n["value"]) for n in items], dtype=float)
     unit_codes = pd.factorize(pd.Series(units, dtype=object))[0] if units else np.zeros(0, np.int64)
     previous = _previous_in_group(_combine(pairs[stated], unit_codes) if len(stated) else stated)
     before_value = values[np.maximum(previous, 0)] if len(values) else values
-    changed = (previous >= 0) & ~np.isnan(before_value) & (before_value != values)
+    changed = (previous >= 0) & ~np.isnan(before_value) & (before_value != values) & (stated >= first)
     number_at, number_before = np.flatnonzero(changed), previous[changed]
     # the most recent `limit` (when, id, kind descending; ties in the order stance rows, then number rows)
     n_stance, n_number = len(stance_at), len(number_at)
     chosen_stance, chosen_number = np.arange(n_stance), np.arange(n_number)
-    ids = frame["id"].to_numpy()
-    if limit and n_stance + n_number > limit and ids.dtype.kind in "iu" and when.dtype.kind == "M":
+    if fast and n_stance + n_number > limit:
         at = np.concatenate([stance_at, stated[number_at]])
         kind = np.concatenate([np.ones(n_stance, np.int8), np.zeros(n_number, np.int8)])
         recent = when[at].view(np.int64)
@@ -316,6 +320,34 @@ def shifts(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     out = out.sort_values(["when", "id", "kind"], ascending=[False, False, False], kind="stable")
     out = out.reset_index(drop=True)
     return out.head(limit) if limit else out
+
+
+def _recent_numbers(frame: pd.DataFrame, order: np.ndarray, pairs: np.ndarray, when: np.ndarray,
+                    stance_at: np.ndarray, limit: int, chunk: int = 20_000) -> tuple[np.ndarray, list, list, int]:
+    """`_stated` of the rows at `order` that can hold one of the `limit` most recent number shifts, and of
+    enough rows before them to know each group's previous number: (indices into `order`, units, items,
+    first index that may hold a shift). With `limit` stance shifts at or after a time, no number shift
+    before it makes the cut; the rows from there on are read, then earlier rows, newest first, until every
+    (party, topic, unit) they give has a previous number (or the rows run out)."""
+    if len(stance_at) < limit:
+        first = 0
+    else:
+        recent = when[stance_at].view(np.int64)
+        threshold = np.partition(recent, len(recent) - limit)[len(recent) - limit]
+        first = int(np.searchsorted(when.view(np.int64), threshold, side="left"))  # `when` is sorted
+    numbers = frame["numbers"]
+    stated, units, items = _stated(numbers, order[first:])
+    parts = [(stated + first, units, items)]
+    needed = set(zip(pairs[stated + first].tolist(), units))
+    end = first
+    while end > 0 and (needed or not any(p[2] for p in parts)):
+        start = max(0, end - chunk)
+        stated, units, items = _stated(numbers, order[start:end])
+        parts.insert(0, (stated + start, units, items))
+        needed -= set(zip(pairs[stated + start].tolist(), units))
+        end = start
+    return (np.concatenate([p[0] for p in parts]), [u for p in parts for u in p[1]],
+            [n for p in parts for n in p[2]], first)
 
 
 def numbers_spread(latest_rows: pd.DataFrame, frame: pd.DataFrame) -> dict[str, tuple[float, float]]:
