@@ -434,12 +434,12 @@ def numbers_over_time(frame: pd.DataFrame, topics: Iterable[str] | None = None,
     stated, units, items = _stated(frame["numbers"], order)
     if len(stated) == 0:
         return pd.DataFrame(columns=columns)
-    unit = pd.Series(units)
+    unit = pd.Series(units)  # the dtype pandas gives a list of units
     if max_units:
         kept = np.flatnonzero(unit.isin(unit.value_counts().head(max_units).index).to_numpy(dtype=bool))
-        units, items, stated = [units[i] for i in kept], [items[i] for i in kept], stated[kept]
+        items, stated, unit = [items[i] for i in kept], stated[kept], unit.take(kept)
     out = frame[[c for c in columns if c not in ("unit", "value", "label")]].take(order[stated])
-    out = out.assign(unit=units, value=[float(n["value"]) for n in items], label=_labels(items))
+    out = out.assign(unit=unit.array, value=[float(n["value"]) for n in items], label=_labels(items))
     return out[columns].reset_index(drop=True)
 
 
