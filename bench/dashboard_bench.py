@@ -27,12 +27,13 @@ def overview(frame, counts, principals, parts: dict | None = None):
     """The Overview page's computations (positions/ui/pages/overview.py), unfiltered."""
     from positions import analysis
 
+    latest = {}  # the page computes the latest positions once and hands them to gaps
     steps = {
         "filter_statements": lambda: analysis.filter_statements(frame),
         "kpis": lambda: analysis.kpis(frame, counts),
-        "latest_positions": lambda: analysis.latest_positions(frame),
+        "latest_positions": lambda: latest.update(frame=analysis.latest_positions(frame)),
         "shifts": lambda: analysis.shifts(frame, limit=200),
-        "gaps": lambda: analysis.gaps(frame, principals if len(principals) >= 2 else None),
+        "gaps": lambda: analysis.gaps(frame, principals if len(principals) >= 2 else None, latest=latest["frame"]),
     }
     return _timed(steps, parts)
 
