@@ -14,6 +14,17 @@ def _ids_of(hits):
     return [sentence_id for sentence_id, _ in hits]
 
 
+def _assert_ann_answer(hits, exact, score_of):
+    """An ANN answer: best first, exact scores, only ids the exact answer could hold, and at least 9 of its 10
+    (HNSW is approximate: asserting the identical list makes a test flaky)."""
+    scores = [s for _, s in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert np.allclose(scores, [score_of(i) for i in _ids_of(hits)], atol=1e-5)
+    assert len(hits) == len(exact)
+    assert len(set(_ids_of(hits)) & set(_ids_of(exact))) >= min(len(exact), 9) if len(exact) >= 10 else \
+        _ids_of(hits) == _ids_of(exact)
+
+
 def test_ann_search_matches_exact_search_with_exact_scores(tmp_path):
     vectors, ids = _unit_rows(3000), np.arange(5, 6005, 2)
     index = VectorIndex(SearchSettings(exact_below=1000), tmp_path / "x.usearch")
@@ -23,8 +34,8 @@ def test_ann_search_matches_exact_search_with_exact_scores(tmp_path):
     query = vectors[17] + 0.05 * _unit_rows(1, seed=1)[0]
     exact = _top_k(ids, vectors @ query, 10)
     hits = index.search(query, 10)
-    assert _ids_of(hits) == _ids_of(exact)
-    assert np.allclose([s for _, s in hits], [s for _, s in exact], atol=1e-6)
+    position = {int(i): n for n, i in enumerate(ids)}
+    _assert_ann_answer(hits, exact, lambda i: float(vectors[position[i]] @ query))
 
 
 def test_filtered_search_returns_only_allowed_sentences_best_first(tmp_path):
@@ -38,7 +49,9 @@ def test_filtered_search_returns_only_allowed_sentences_best_first(tmp_path):
         with_unknown = np.concatenate([allowed, [0, 99999]])  # ids the index does not hold are ignored
         inside = np.isin(ids, allowed)
         expected = _top_k(ids[inside], vectors[inside] @ query, 10)
-        assert _ids_of(index.search(query, 10, with_unknown)) == _ids_of(expected)
+        hits = index.search(query, 10, with_unknown)
+        assert set(_ids_of(hits)) <= set(allowed.tolist())
+        _assert_ann_answer(hits, expected, lambda i: float(vectors[i - 1] @ query))
     assert index.search(query, 10, np.array([], dtype=np.int64)) == []
 
 
