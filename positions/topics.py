@@ -26,6 +26,10 @@ def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 
 
+_NAMES_THE_TALKS = re.compile(r"[-\s]+(?:deal|deals|agreement|agreements|talks|negotiations|negotiators|accord)\b",
+                              re.IGNORECASE)
+
+
 def _inflected(word: str) -> str:
     """A keyword's last word with its plural and, for lower-case words, verb endings: "backtrack" also matches
     "backtracked" and "backtracking", "enforce" matches "enforcing"; names and acronyms match as written."""
@@ -90,6 +94,12 @@ class TopicModel:
 
     def keyword_hits(self, text: str) -> np.ndarray:
         return np.array([bool(p and p.search(text)) for p in self._patterns], dtype=bool)
+
+    def terms_named(self, text: str) -> np.ndarray:
+        """Keyword hits that name a term, not the negotiation: "a hostage deal", "the trade talks" name the talks
+        (a keyword right before deal, talks, agreement ... is not counted)."""
+        return np.array([bool(p and any(not _NAMES_THE_TALKS.match(text, m.end()) for m in p.finditer(text)))
+                         for p in self._patterns], dtype=bool)
 
     def scores(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         sims = self.similarities(vectors)

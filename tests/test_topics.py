@@ -59,3 +59,12 @@ def test_second_topic_must_be_named_and_document_prior_breaks_ties(fake_embedder
     assert [m.topic for m in model.assign_statement(weak, np.array([False, False]), prior)] == ["wages"]
     # the prior never lifts a topic that does not clear the statement threshold by itself
     assert [m.topic for m in model.assign_statement(np.array([0.05, 0.2]), None, prior)] == ["pensions"]
+
+
+def test_a_keyword_naming_the_talks_does_not_name_a_term(fake_embedder):
+    topics = [Topic("captives", "Captives", "Release of captives.", ("captive",)),
+              Topic("truce", "Truce", "A halt to the fighting.", ("truce",))]
+    model = TopicModel(topics, fake_embedder)
+    assert model.terms_named("He vowed to go on, with or without a captive deal.").tolist() == [False, False]
+    assert model.terms_named("The captive release would follow the truce talks.").tolist() == [True, False]
+    assert model.keyword_hits("with or without a captive deal").tolist() == [True, False]
