@@ -119,9 +119,33 @@ def _chronological_order(frame: pd.DataFrame, positions_only: bool = True) -> np
     when, ids = frame["when"].to_numpy(), frame["id"].to_numpy()
     if when.dtype.kind == "M" and ids.dtype.kind in "iu":  # lexsort is stable: ties keep the frame's order
         rows = np.flatnonzero(mask)
-        return rows[np.lexsort((ids[rows], when[rows].view(np.int64)))]
+        keys, ids = (when, ids) if len(rows) == len(mask) else (when[rows], ids[rows])
+        keys = keys.view(np.int64)
+        if _in_order(keys, ids):  # the store reads rows in this order: nothing to sort
+            return rows
+        return rows[np.lexsort((ids, keys))]
     keys = pd.DataFrame({"when": when, "id": ids})[mask]
     return keys.sort_values(["when", "id"], kind="stable").index.to_numpy()
+
+
+def _in_order(keys: np.ndarray, ids: np.ndarray) -> bool:
+    """Whether rows with these (when as int64, id) keys are already in (when, id) order, in O(n): then a
+    stable sort of them is the identity (equal keys keep their order either way)."""
+    if len(keys) < 2:
+        return True
+    later, earlier = keys[1:], keys[:-1]
+    if not (later >= earlier).all():
+        return False
+    ties = np.flatnonzero(later == earlier)
+    return bool((ids[ties + 1] >= ids[ties]).all())
+
+
+def _rows(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """frame.take(order) with a fresh index; a slice (no copy of the columns) when `order` is a run of
+    consecutive rows, as it is for a frame already in chronological order."""
+    if len(order) and order[-1] - order[0] + 1 == len(order) and (len(order) < 2 or (order[1:] > order[:-1]).all()):
+        return frame.iloc[int(order[0]):int(order[-1]) + 1].reset_index(drop=True)
+    return frame.take(order).reset_index(drop=True)
 
 
 def _codes(values: pd.Series, order: np.ndarray) -> np.ndarray:
@@ -418,7 +442,7 @@ def timeline(frame: pd.DataFrame, topics: Iterable[str] | None = None) -> pd.Dat
     topics = list(topics or ())
     if topics:
         frame = frame[frame["topic"].isin(topics)]
-    return frame.take(_chronological_order(frame)).reset_index(drop=True)
+    return _rows(frame, _chronological_order(frame))
 
 
 def numbers_over_time(frame: pd.DataFrame, topics: Iterable[str] | None = None,

@@ -308,13 +308,17 @@ class Store:
     # -- statements -----------------------------------------------------------------------
     def statements(self, negotiation: str | None = None, party: str | None = None, topic: str | None = None,
                    positions_only: bool = False, apply_corrections: bool = True) -> pd.DataFrame:
-        """Every position row (one per sentence and topic), corrections applied, oldest first."""
+        """Every position row (one per sentence and topic), corrections applied, oldest first (by stated date,
+        else publication date; then by id)."""
         where, params = [], []
         if negotiation:
             where.append("n.name = ?")
             params.append(negotiation)
         sql = _STATEMENTS_SQL + (" WHERE " + " AND ".join(where) if where else "")
-        frame = self._frame_chunked(sql + " ORDER BY d.published, d.id, s.idx, p.id", params, convert=_decode_numbers)
+        # oldest first by the analysis' `when` (stated date, else publication date), ties in id order: the
+        # dashboard's chronological views then find the rows already in order (no sort, no copy)
+        frame = self._frame_chunked(sql + " ORDER BY COALESCE(p.date, d.published), p.id", params,
+                                    convert=_decode_numbers)
         frame["original_topic"] = frame["topic"].fillna("")
         frame["corrected"] = False
         if apply_corrections and len(frame):

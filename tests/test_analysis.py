@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import numpy as np
 import pandas as pd
@@ -384,3 +385,44 @@ def test_fast_aggregations_match_the_reference_versions(seed, chunk, monkeypatch
             assert over_time.empty
         else:
             pd.testing.assert_frame_equal(over_time, numbers[over_time.columns].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("seed", [3, 6])
+def test_a_frame_already_in_chronological_order_is_not_sorted_again(seed, monkeypatch):
+    """Rows as the store reads them (undated first, then by when and id): every function gives what the
+    reference gives, without sorting (lexsort would raise) and timeline without copying the columns."""
+    rows = _random_statements(seed=seed)
+    rows["id"] = rows["id"].astype(np.int64)
+    rows = rows.assign(_dated=rows["when"].notna()).sort_values(["_dated", "when", "id"], kind="stable")
+    rows = rows.drop(columns="_dated").reset_index(drop=True)
+    expected = {
+        "latest": _reference_latest(rows), "shifts": _reference_shifts(rows, 30), "all_shifts": _reference_shifts(rows),
+        "timeline": _reference_chronological(rows[rows["party"].notna() & rows["topic"].notna()]).reset_index(drop=True),
+        "dated": _reference_chronological(rows).reset_index(drop=True),
+    }
+
+    lexsort = np.lexsort
+
+    def no_sort(*args, **kwargs):  # np.lexsort, refused for the frame's chronological order
+        assert sys._getframe(1).f_code.co_name != "_chronological_order", "sorted a frame already in order"
+        return lexsort(*args, **kwargs)
+
+    monkeypatch.setattr(np, "lexsort", no_sort)
+    pd.testing.assert_frame_equal(analysis.latest_positions(rows), expected["latest"])
+    pd.testing.assert_frame_equal(analysis.shifts(rows, limit=30), expected["shifts"])
+    pd.testing.assert_frame_equal(analysis.shifts(rows), expected["all_shifts"])
+    pd.testing.assert_frame_equal(analysis.timeline(rows), expected["timeline"])
+    positioned = rows[rows["party"].notna() & rows["topic"].notna()].reset_index(drop=True)
+    points = analysis.timeline(positioned)
+    pd.testing.assert_frame_equal(points, expected["timeline"])
+    assert np.shares_memory(points["when"].to_numpy(), positioned["when"].to_numpy())  # a slice, not a copy
+    points.loc[0, "stance"] = "changed"  # and the caller's frame stays as it was
+    assert positioned.loc[0, "stance"] != "changed" or expected["timeline"].loc[0, "stance"] == "changed"
+    # out of order by one tie: sorted (the reference order), not taken as it is
+    swapped = positioned.copy()
+    ties = np.flatnonzero((swapped["when"].to_numpy()[1:] == swapped["when"].to_numpy()[:-1]))
+    i = int(ties[0])
+    swapped.iloc[[i, i + 1]] = swapped.iloc[[i + 1, i]].to_numpy()
+    monkeypatch.undo()
+    assert not analysis._in_order(swapped["when"].to_numpy().view(np.int64), swapped["id"].to_numpy())
+    pd.testing.assert_frame_equal(analysis.timeline(swapped), expected["timeline"])
