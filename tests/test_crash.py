@@ -112,14 +112,29 @@ def corrections_table(db: Path) -> list[tuple]:
         return conn.execute("SELECT * FROM corrections ORDER BY id").fetchall()
 
 
+def killed_once_it_writes(db, args, tmp_path, rng, while_running=None) -> int:
+    """The CLI run `args` (a re-analysis), SIGKILLed once it has written some sentences; its exit code."""
+    sentences_before = max_sentence_id(db)
+    process = start_cli(*args, tmp=tmp_path)
+    try:
+        if wait_until(lambda: max_sentence_id(db) > sentences_before, process):
+            time.sleep(rng.uniform(0.0, 0.3))
+            if while_running:
+                while_running()
+    finally:
+        code = kill(process)
+    return code
+
+
 # ----------------------------------------------------------------------------------------------
 # SIGKILL during ingest
 # ----------------------------------------------------------------------------------------------
 def test_sigkill_during_ingest_leaves_only_whole_documents(tmp_path, seed, request):
-    """Three SIGKILLs and one Ctrl-C at random moments of a 60-document ingest, then a run that completes it."""
+    """Three SIGKILLs and one Ctrl-C at random moments of a 120-document ingest, then a run that completes it."""
     rng = random.Random(seed)
+    total = 120  # enough that no round finishes the ingest before it is killed
     negotiation = write_negotiation(tmp_path / NEGOTIATION)
-    write_corpus(tmp_path / "corpus", 60)
+    write_corpus(tmp_path / "corpus", total)
     db = tmp_path / "store.db"
     args = ("ingest", tmp_path / "corpus", "--negotiation", negotiation, "--db", db, *SMALL_BATCHES)
     started = time.monotonic()
@@ -129,8 +144,11 @@ def test_sigkill_during_ingest_leaves_only_whole_documents(tmp_path, seed, reque
         process = start_cli(*args, tmp=tmp_path)
         request.addfinalizer(lambda process=process: process.poll() is None and kill(process))
         if round_number == 0:
-            # anywhere: while Python starts, the schema is created, the models load or the first batch is written
-            time.sleep(rng.uniform(0.1, 2.5))
+            # anywhere up to the first commit: while Python starts, the schema is created, the models load or the
+            # first batch is written (on a fast machine a blind sleep could outlast the whole ingest)
+            deadline = time.monotonic() + rng.uniform(0.1, 2.5)
+            while time.monotonic() < deadline and documents_stored(db) == 0 and process.poll() is None:
+                time.sleep(0.01)
         elif wait_until(lambda: documents_stored(db) > before, process):
             time.sleep(rng.uniform(0.0, 0.25))  # somewhere in the writing phase
         if round_number == 2:  # Ctrl-C instead: the transaction rolls back, one line, exit 130
@@ -154,8 +172,8 @@ def test_sigkill_during_ingest_leaves_only_whole_documents(tmp_path, seed, reque
 
     result = run_cli(*args, tmp=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert f"added {60 - stored[-1]} documents" in result.stderr and f"{stored[-1]} already stored" in result.stderr
-    assert_whole(db, documents=60)
+    assert f"added {total - stored[-1]} documents" in result.stderr and f"{stored[-1]} already stored" in result.stderr
+    assert_whole(db, documents=total)
     assert_corrections_applied(db, corrections)
     assert time.monotonic() - started < 120
 
@@ -239,13 +257,7 @@ def test_corrections_survive_reingest_reanalysis_and_a_crash(tmp_path, seed):
                              "    keywords: [pension, pensions, retirement]\n")
     # re-analysis with the changed config, killed in the middle: each document keeps its old or its new analysis
     args = ("reanalyse", "--negotiation", changed, "--db", db, "--set", "pipeline.documents_per_batch=1")
-    sentences_before = max_sentence_id(db)
-    process = start_cli(*args, tmp=tmp_path)
-    try:
-        if wait_until(lambda: max_sentence_id(db) > sentences_before, process):
-            time.sleep(rng.uniform(0.0, 0.3))
-    finally:
-        code = kill(process)
+    code = killed_once_it_writes(db, args, tmp_path, rng)
     print(f"reanalyse exit code after the kill: {code}")
     assert_whole(db, documents=24)
     assert corrections_table(db) == table
@@ -342,14 +354,7 @@ def test_dashboard_reads_while_an_ingest_writes_and_keeps_its_corrections(tmp_pa
         topics=TOPICS_YAML + "  - id: safety\n    name: Safety\n    description: Safety of dock work.\n"
                              "    keywords: [safety, accidents]\n")
     reanalyse = ("reanalyse", "--negotiation", changed, "--db", db, "--set", "pipeline.documents_per_batch=1")
-    sentences_before = max_sentence_id(db)
-    process = start_cli(*reanalyse, tmp=tmp_path)
-    try:
-        if wait_until(lambda: max_sentence_id(db) > sentences_before, process):
-            time.sleep(rng.uniform(0.0, 0.3))
-            corrected()  # the dashboard reads during the re-analysis too
-    finally:
-        kill(process)
+    killed_once_it_writes(db, reanalyse, tmp_path, rng, while_running=corrected)  # the dashboard reads meanwhile
     assert_whole(db, documents=60)
     assert corrected() == [(first["sentence"], new_stance)]
     result = run_cli(*reanalyse, tmp=tmp_path)

@@ -110,6 +110,12 @@ def read_reading(nlp, negotiation, sentence, context=None):
     ("Lind said an assault on the capital during the truce would be a tragedy.", "oppose"),
     ("Northland said the truce draft was no longer acceptable.", "reject"),
     ("Vale said none of the truce offers came close and that Northland would not settle for less.", "reject"),
+    ("Odum said the truce offer fell far short of what Southland needed.", "reject"),
+    ("Odum said Southland would not give up its demand for a permanent truce.", "demand"),
+    ("Odum said Southland could still extend the truce if Northland withdrew its troops.", "propose"),
+    ("Odum said Southland would take all necessary measures to defend its fighters during the truce.", "oppose"),
+    ("Odum said on truce day that Southland would deliver its answer to the mediators.", "report"),
+    ("Vale said Northland was deeply troubled by the truce violations.", "oppose"),
 ])
 def test_conditions_evaluations_and_negation(nlp, talks, sentence, stance):
     _, reading = read_reading(nlp, talks, sentence)
@@ -176,16 +182,3 @@ def test_anonymous_non_party_source_relays_what_a_party_signalled(nlp, talks):
     holder, _ = read_reading(nlp, talks, "A person familiar with the talks said Southland had signaled that it "
                                          "might extend the truce.")
     assert (holder.party, holder.attribution) == ("south", "anonymous_official")
-
-
-@pytest.mark.parametrize("sentence, stance", [
-    ("Odum said the truce offer fell far short of what Southland needed.", "reject"),
-    ("Odum said Southland would not give up its demand for a permanent truce.", "demand"),
-    ("Odum said Southland could still extend the truce if Northland withdrew its troops.", "propose"),
-    ("Odum said Southland would take all necessary measures to defend its fighters during the truce.", "oppose"),
-    ("Odum said on truce day that Southland would deliver its answer to the mediators.", "report"),
-    ("Vale said Northland was deeply troubled by the truce violations.", "oppose"),
-])
-def test_shortfalls_kept_demands_conditional_offers_and_process(nlp, talks, sentence, stance):
-    _, reading = read_reading(nlp, talks, sentence)
-    assert reading.stance == stance
