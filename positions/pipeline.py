@@ -87,11 +87,14 @@ class Analyser:
         # topics: each sentence with a little context from its paragraph neighbours
         offsets = np.cumsum([0] + [len(s) for s in split])
         topic_rows: list[np.ndarray] = []
+        priors: list[np.ndarray] = []  # per document: the topics it is about (for statements naming no term)
         for number, sentences in enumerate(split):
             block = vectors[offsets[number]:offsets[number + 1]]
             context = contextual_vectors(block, [s.paragraph for s in sentences], self.settings.topics.context_weight)
-            scores = self.topic_model.scores(context, [s.text for s in sentences])
-            topic_rows.append(scores)
+            texts = [s.text for s in sentences]
+            hits = self.topic_model.keyword_matrix(texts)
+            topic_rows.append(self.topic_model.scores(context, texts, hits))
+            priors.append(self.topic_model.document_prior(hits))
 
         # parse only sentences that have a topic and could name a holder
         mentions = [[self.aliases.find(s.text) for s in sentences] for sentences in split]
@@ -104,15 +107,15 @@ class Analyser:
 
         results = []
         for d, doc in enumerate(documents):
-            positions = self._positions(doc, split[d], topic_rows[d], mentions[d], parsed, d)
+            positions = self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d)
             results.append(AnalysedDocument(doc, tuple(split[d]), tuple(positions),
                                             vectors[offsets[d]:offsets[d + 1]]))
         return results
 
-    def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, mentions, parsed, d) -> list[Position]:
+    def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,
+                   d) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party = -1, None, None
-        prior = self.topic_model.document_prior([s.text for s in sentences])
         for i, sentence in enumerate(sentences):
             if sentence.paragraph != paragraph:
                 paragraph, context_party = sentence.paragraph, None
@@ -150,7 +153,6 @@ class Analyser:
                     speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
         return positions
-
 
     def _stance_on(self, doc, anchor, match: TopicMatch, reading):
         """The stance on one of several terms of a sentence, read near that term's keyword."""

@@ -101,10 +101,17 @@ class TopicModel:
         return np.array([bool(p and any(not _NAMES_THE_TALKS.match(text, m.end()) for m in p.finditer(text)))
                          for p in self._patterns], dtype=bool)
 
-    def scores(self, vectors: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    def keyword_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """(n_texts, n_topics): whether each text names one of each topic's keywords."""
+        if not len(texts):
+            return np.zeros((0, len(self.topics)), dtype=bool)
+        return np.vstack([self.keyword_hits(t) for t in texts])
+
+    def scores(self, vectors: np.ndarray, texts: Sequence[str], hits: np.ndarray | None = None) -> np.ndarray:
+        """Similarities plus the keyword bonus; `hits`: keyword_matrix(texts) when the caller has it already."""
         sims = self.similarities(vectors)
         if len(texts):
-            hits = np.vstack([self.keyword_hits(t) for t in texts])
+            hits = self.keyword_matrix(texts) if hits is None else hits
             sims = sims + self.settings.keyword_bonus * hits
         return sims
 
@@ -146,9 +153,10 @@ class TopicModel:
         best = int(np.argmax(np.where(eligible, weighted, -np.inf)))  # the prior breaks ties among eligible ones
         return [TopicMatch(self.topics[best].id, float(score_row[best]))]
 
-    def document_prior(self, texts: Sequence[str]) -> np.ndarray:
-        """Per topic, the share of an article's sentences naming one of its keywords, scaled so the top is 1."""
-        if not texts or not self.topics:
+    def document_prior(self, hits: np.ndarray) -> np.ndarray:
+        """Per topic, the share of an article's sentences naming one of its keywords (`hits`: its
+        keyword_matrix), scaled so the top is 1."""
+        if not len(hits) or not self.topics:
             return np.zeros(len(self.topics), np.float32)
-        counts = np.vstack([self.keyword_hits(t) for t in texts]).sum(axis=0).astype(np.float32)
+        counts = hits.sum(axis=0).astype(np.float32)
         return counts / counts.max() if counts.max() > 0 else counts

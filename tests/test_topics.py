@@ -54,7 +54,7 @@ def test_second_topic_must_be_named_and_document_prior_breaks_ties(fake_embedder
     # an unspecific statement ("the union rejected the offer") goes to what the article is about
     weak = np.array([0.2, 0.22])
     assert [m.topic for m in model.assign_statement(weak)] == ["pensions"]
-    prior = model.document_prior(["A raise now.", "The wage offer.", "A pension too."])
+    prior = model.document_prior(model.keyword_matrix(["A raise now.", "The wage offer.", "A pension too."]))
     assert prior.tolist() == [1.0, 0.5]
     assert [m.topic for m in model.assign_statement(weak, np.array([False, False]), prior)] == ["wages"]
     # the prior never lifts a topic that does not clear the statement threshold by itself
