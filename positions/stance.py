@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (ABANDON_VERBS, DISMAY_PARTICIPLES, POSSIBILITY_MODALS, PROCESS_VERBS, RESISTANCE_VERBS,
-                      PLAN_NOUNS, AGREEMENT_VERBS, FAVOURABLE_ADVERBS, POSITIVE_EFFECT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PRONOUNS, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FUTURE_MODALS, MODALS_OF_OBLIGATION,
-                      NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES, SPEECH_VERBS, STANCE_ADJECTIVES,
-                      STANCE_NOUNS, STANCE_VERBS)
+from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS,
+                      DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS,
+                      GENERIC_SPEAKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES,
+                      PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS,
+                      RESISTANCE_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 
 _FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acomp", "attr", "relcl", "pcomp",
                 "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
@@ -228,8 +229,7 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
                               for t in clause):
         return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
     for t in clause:
-        if t.pos_ == "VERB" and t.i != skip and any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS
-                                                        for c in t.children):
+        if t.pos_ == "VERB" and t.i != skip and _future(t):
             if _is_negated(t):
                 return StanceReading("reject", t.text, True)
             if t.lemma_.lower() in PROCESS_VERBS:
