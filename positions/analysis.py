@@ -39,8 +39,8 @@ SOURCE_NOUNS = frozenset("official source diplomat aide negotiator officer insid
 def counts_sources(item: dict) -> bool:
     """'two officials familiar with the talks': a count of who spoke, not a term of the deal (kept in the data,
     left out of the figures shown)."""
-    unit = (item.get("unit") or "").lower()
-    return unit.removesuffix("s") in SOURCE_NOUNS
+    unit = item.get("unit")
+    return isinstance(unit, str) and unit.lower().removesuffix("s") in SOURCE_NOUNS
 
 
 def prepare(frame: pd.DataFrame, negotiation=None) -> pd.DataFrame:
@@ -200,9 +200,7 @@ def _stated(numbers: pd.Series, order: np.ndarray | None = None) -> tuple[np.nda
         candidates = candidates[order]
     candidates = np.flatnonzero(candidates)
     picked = values[candidates if order is None else order[candidates]]
-    sources: dict = {}
     rows, units, items = [], [], []
-    add_row, add_unit, add_item = rows.append, units.append, items.append
     for row, value_list in zip(candidates.tolist(), picked.tolist()):
         if not isinstance(value_list, list):
             continue
@@ -210,19 +208,11 @@ def _stated(numbers: pd.Series, order: np.ndarray | None = None) -> tuple[np.nda
             if not isinstance(n, dict):
                 continue
             unit, value = n.get("unit"), n.get("value")
-            if not unit or value.__class__ not in (int, float) and (
-                    not isinstance(value, (int, float)) or isinstance(value, bool)):
+            if not unit or not isinstance(value, (int, float)) or isinstance(value, bool) or counts_sources(n):
                 continue
-            try:
-                source = sources[unit]
-            except KeyError:
-                source = sources[unit] = counts_sources(n)
-            except TypeError:
-                source = counts_sources(n)
-            if not source:
-                add_row(row)
-                add_unit(unit)
-                add_item(n)
+            rows.append(row)
+            units.append(unit)
+            items.append(n)
     return np.asarray(rows, dtype=np.int64), units, items
 
 
@@ -230,18 +220,16 @@ def _labels(items: list) -> list[str]:
     """format_number of each item, computed once per distinct (value, qualifier, unit): the label depends on
     nothing else, and equal int and float values (700, 700.0) have the same label."""
     seen: dict = {}
-    known = seen.get
     out = []
-    add = out.append
     for n in items:
         try:
             key = (n.get("value"), n.get("qualifier"), n.get("unit"))
-            label = known(key)
+            label = seen.get(key)
             if label is None:
                 label = seen[key] = format_number(n)
         except TypeError:  # unhashable qualifier or unit
             label = format_number(n)
-        add(label)
+        out.append(label)
     return out
 
 
