@@ -201,6 +201,7 @@ def _stated(numbers: pd.Series, order: np.ndarray | None = None) -> tuple[np.nda
     candidates = np.flatnonzero(candidates)
     picked = values[candidates if order is None else order[candidates]]
     rows, units, items = [], [], []
+    source_unit: dict = {}  # unit -> counts_sources, decided once per distinct unit
     for row, value_list in zip(candidates.tolist(), picked.tolist()):
         if not isinstance(value_list, list):
             continue
@@ -208,7 +209,14 @@ def _stated(numbers: pd.Series, order: np.ndarray | None = None) -> tuple[np.nda
             if not isinstance(n, dict):
                 continue
             unit, value = n.get("unit"), n.get("value")
-            if not unit or not isinstance(value, (int, float)) or isinstance(value, bool) or counts_sources(n):
+            if not unit or not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            if isinstance(unit, str):
+                if unit not in source_unit:
+                    source_unit[unit] = counts_sources(n)
+                if source_unit[unit]:
+                    continue
+            elif counts_sources(n):
                 continue
             rows.append(row)
             units.append(unit)
