@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .config import ReaderSettings, Settings, default_db_path, iter_settings, load_negotiation, with_overrides
-from .errors import ConfigError, PositionsError, StoreError
+from .errors import ConfigError, PositionsError, StoreError, failure_line
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 STATEMENT_FIELDS = ("id", "sentence", "party", "topic", "stance", "numbers", "date", "date_precision", "published",
@@ -143,7 +143,7 @@ def cmd_ingest(args) -> int:
     for label, warning in report.warnings:
         print(_one_line(f"{label}: warning: {warning}"), file=sys.stderr)
     for label, reason in report.failed:
-        print(_one_line(reason if reason.startswith(label) else f"{label}: {reason}"), file=sys.stderr)
+        print(_one_line(failure_line(label, reason)), file=sys.stderr)
     print(f"added {report.added} documents ({report.sentences} sentences), {report.skipped} already stored, "
           f"{len(report.failed)} failed -> {store.path}", file=sys.stderr)
     return EXIT_INPUT_FAILED if report.failed else EXIT_OK

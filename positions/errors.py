@@ -15,3 +15,9 @@ class InputError(PositionsError):
 
 class StoreError(PositionsError):
     """The store cannot be opened or written."""
+
+
+def failure_line(label: str, reason: str) -> str:
+    """'input: reason', the label in front once: a reason that already starts with the label, or with a file
+    inside the labelled folder ('data/x/parties.yaml: ...' for 'data/x'), is kept as it is."""
+    return reason if reason.startswith((f"{label}:", f"{label}/")) else f"{label}: {reason}"

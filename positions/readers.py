@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from .config import ReaderSettings
-from .errors import InputError
+from .errors import InputError, failure_line
 from .models import Document
 from .sentences import is_boilerplate
 
@@ -167,7 +167,7 @@ def _labelled(label: str, read: Callable[[], Document]) -> Result:
 def _error(label: str, exc: Exception) -> InputError:
     """The error with the label in front (once)."""
     message = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return InputError(message if message.startswith(f"{label}:") else f"{label}: {message}")
+    return InputError(failure_line(label, message))
 
 
 # ----------------------------------------------------------------------------------------------

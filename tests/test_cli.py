@@ -292,3 +292,12 @@ def test_positions_db_overrides_the_default(tmp_path):
     result = run_cli("statements", tmp=tmp_path, env=cli_env(tmp_path, POSITIONS_DB=str(chosen)))
     assert result.returncode == 0, result.stderr
     assert chosen.exists() and not (tmp_path / "xdg").exists()
+
+
+def test_failure_line_puts_the_label_in_front_once():
+    from positions.errors import failure_line
+
+    assert failure_line("a.csv", "no text column") == "a.csv: no text column"
+    assert failure_line("a.csv", "a.csv:line 7: invalid JSON") == "a.csv:line 7: invalid JSON"
+    assert failure_line("data/x", "data/x/parties.yaml: duplicate id") == "data/x/parties.yaml: duplicate id"
+    assert failure_line("a.csv", "a.csvx: odd") == "a.csv: a.csvx: odd"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from positions.config import Settings
+from positions.errors import failure_line
 from positions.ui import resources
 from positions.ui.text import md
 
@@ -32,4 +33,4 @@ def ensure_sample_store() -> None:
         report = build_sample_store(current, resources.DATA_DIR, Settings(), resources.embedder(), progress=progress)
         bar.empty()
         for label, reason in report.failed:
-            st.error(md(reason if reason.startswith(label) else f"{label}: {reason}"))
+            st.error(md(failure_line(label, reason)))

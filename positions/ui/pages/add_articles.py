@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from positions.config import ReaderSettings
-from positions.errors import PositionsError
+from positions.errors import PositionsError, failure_line
 from positions.ui import resources, widgets
 from positions.ui.text import md
 
@@ -56,7 +56,7 @@ def submit(label: str, results) -> None:
     for item, result in results:
         if isinstance(result, InputError):
             reason = str(result)
-            failed.append((item, reason if reason.startswith(f"{item}:") else f"{item}: {reason}"))
+            failed.append((item, failure_line(item, reason)))
         else:
             documents.append(result)
     if not documents:
