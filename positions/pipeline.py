@@ -170,8 +170,7 @@ def _numbers_for_topic(quantities: list[Quantity], match: TopicMatch, matches: l
         return tuple(quantities)
     keep = []
     for quantity in quantities:
-        owners = [m.topic for m in matches
-                  if model.keyword_hits(quantity.unit)[[t.id for t in model.topics].index(m.topic)]]
+        owners = [m.topic for m in matches if model.names(m.topic, quantity.unit)]
         if not owners or match.topic in owners:
             keep.append(quantity)
     return tuple(keep)

@@ -69,6 +69,7 @@ class TopicModel:
         self.topics = tuple(topics)
         self.settings = settings or TopicSettings()
         self._patterns = [keyword_pattern(t.keywords) for t in self.topics]
+        self._pattern_of = {t.id: pattern for t, pattern in zip(self.topics, self._patterns)}
         texts, owners = [], []
         for number, topic in enumerate(self.topics):
             for text in prototype_texts(topic):
@@ -89,8 +90,13 @@ class TopicModel:
 
     def keyword_spans(self, text: str, topic_id: str) -> list[tuple[int, int]]:
         """Character spans of the topic's keywords in the text."""
-        pattern = self._patterns[[t.id for t in self.topics].index(topic_id)]
+        pattern = self._pattern_of[topic_id]
         return [m.span() for m in pattern.finditer(text)] if pattern else []
+
+    def names(self, topic_id: str, text: str) -> bool:
+        """Whether the text names one of the topic's keywords."""
+        pattern = self._pattern_of[topic_id]
+        return bool(pattern and pattern.search(text))
 
     def keyword_hits(self, text: str) -> np.ndarray:
         return np.array([bool(p and p.search(text)) for p in self._patterns], dtype=bool)
