@@ -25,7 +25,7 @@ STANCE_VERBS: dict[str, str] = {
     **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press hope".split(),
                     "support"),
     **dict.fromkeys("oppose criticize criticise condemn object denounce protest resist block slam decry "
-                    "warn lash".split(), "oppose"),
+                    "warn lash accuse".split(), "oppose"),
 }
 
 # Phrasal patterns: (verb lemma, particle or preposition) -> stance.
@@ -99,8 +99,6 @@ COMMITMENT_VERBS = frozenset("vow pledge promise threaten commit".split())
 # Nouns for a plan whose terms a sentence may spell out ("Under the plan, Israel would free ...").
 PLAN_NOUNS = frozenset("plan proposal offer deal draft framework phase agreement counterproposal package".split())
 
-# "vowed to defend its companies", "would take measures to protect its interests": resisting the other side.
-RESISTANCE_VERBS = frozenset("defend protect fight retaliate resist counter counterattack".split())
 # "would deliver its answer", "would be announced within a day": steps of the process, not an offer.
 PROCESS_VERBS = frozenset("""
 study review consider examine discuss deliver send announce respond reply answer meet travel host brief
@@ -111,3 +109,13 @@ POSSIBILITY_MODALS = frozenset("could might can may".split())
 ABANDON_VERBS = frozenset("drop abandon relinquish waive surrender".split())
 # "was troubled by the legislation".
 DISMAY_PARTICIPLES = frozenset("trouble alarm dismay disturb concern".split())
+
+# "studying the proposal", "responded to the offer": a proposal under consideration is not the holder's own.
+CONSIDERATION_VERBS = frozenset("""
+study review consider examine discuss evaluate weigh assess analyse analyze receive await debate respond reply
+""".split())
+# "declined to comment / discuss the details": no answer given, not a refusal of a term.
+NO_COMMENT_VERBS = frozenset("comment discuss elaborate say specify disclose give provide confirm detail answer".split())
+# Subordinate clauses whose stance words describe a hypothesis or the background, not the holder's position:
+# "threatened to quit if it agreed to the deal", "since the last contract was signed".
+HYPOTHETICAL_OR_TEMPORAL_MARKERS = frozenset("if since after before when while once whether".split())

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, COMMITMENT_VERBS, CONDITION_MARKERS, DIRECTIVE_VERBS,
-                      DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS,
-                      GENERIC_SPEAKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION, PHRASAL_STANCES,
-                      PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS,
-                      RESISTANCE_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONDITION_MARKERS,
+                      CONSIDERATION_VERBS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS,
+                      FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS, HYPOTHETICAL_OR_TEMPORAL_MARKERS,
+                      MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION, NO_COMMENT_VERBS, PHRASAL_STANCES,
+                      PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, SPEECH_VERBS,
+                      STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 
 _FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acomp", "attr", "relcl", "pcomp",
                 "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
@@ -45,7 +46,7 @@ def _cue_of(token) -> str | None:
     lemma = token.lemma_.lower()
     if token.pos_ in ("VERB", "AUX"):
         for child in token.children:
-            if child.dep_ in ("prt", "prep") and (lemma, child.lower_) in PHRASAL_STANCES:
+            if child.dep_ in ("prt", "prep", "advmod") and (lemma, child.lower_) in PHRASAL_STANCES:
                 return PHRASAL_STANCES[(lemma, child.lower_)]
         if lemma == "warn":  # "warned that ..." is a report; "warned against ..." is handled above
             return None
@@ -53,12 +54,42 @@ def _cue_of(token) -> str | None:
             return None
         if token.tag_ == "VBN" and lemma in DISMAY_PARTICIPLES:
             return "oppose"  # "was deeply troubled by the legislation"
+        if STANCE_VERBS.get(lemma) == "accept" and _agentless_passive(token):
+            return None  # "the text would be signed in January": a step of the process, nobody's acceptance
         return STANCE_VERBS.get(lemma)
     if token.pos_ == "ADJ" or token.dep_ in ("oprd", "acomp"):
-        return STANCE_ADJECTIVES.get(lemma) or STANCE_ADJECTIVES.get(token.lower_)
+        found = STANCE_ADJECTIVES.get(lemma) or STANCE_ADJECTIVES.get(token.lower_)
+        return found or (STANCE_NOUNS.get(lemma) if token.dep_ == "attr" else None)  # "a nonstarter" tagged ADJ
     if token.pos_ in ("NOUN", "PROPN"):
-        return STANCE_NOUNS.get(lemma)
+        return None if _anonymity_formula(token) else STANCE_NOUNS.get(lemma)
     return None
+
+
+def _agentless_passive(verb) -> bool:
+    deps = {c.dep_ for c in verb.children}
+    return "auxpass" in deps and "agent" not in deps
+
+
+def _anonymity_formula(token) -> bool:
+    """'spoke on condition of anonymity': a reporting formula, not a condition set by the holder."""
+    return token.lemma_.lower() == "condition" and any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ == "anonymity" for g in c.children)
+        for c in token.children)
+
+
+def _under_consideration(noun) -> bool:
+    """'studying the proposal', 'responded to the offer': the object of weighing or answering is not the
+    holder's own proposal or demand."""
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ in ("to", "on", "over", "about"):
+        head = head.head
+    return noun.dep_ in ("dobj", "pobj") and head.pos_ == "VERB" and head.lemma_.lower() in CONSIDERATION_VERBS
+
+
+def _hypothetical_or_background(token) -> bool:
+    """A clause opened by 'if', 'since', 'when', ...: its stance words are a hypothesis or the background."""
+    return token.dep_ in ("advcl", "pcomp") and any(
+        c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_OR_TEMPORAL_MARKERS for c in token.children)
 
 
 def _fall_short(token) -> bool:
@@ -124,7 +155,8 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
                 return reading
             # predicates before subjects: "the draft is acceptable" is an accept, not a proposal
             for child in sorted(token.children, key=lambda c: c.dep_ in ("nsubj", "nsubjpass")):
-                if child.dep_ in _FOLLOW_DEPS and child.i not in seen:
+                follows = child.dep_ in _FOLLOW_DEPS or (child.dep_ == "amod" and token.pos_ == "ADP")  # "as positive"
+                if follows and child.i not in seen and not _hypothetical_or_background(child):
                     seen.add(child.i)
                     nxt.append(child)
         frontier = nxt
@@ -154,8 +186,9 @@ def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
     """The verb's subject is the holder: a token of its name, a pronoun or a generic speaker ("the group")."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
-            return (child.i in holder_tokens or child.lower_ in PRONOUNS or child.lemma_.lower() in GENERIC_SPEAKERS
-                    or any(c.i in holder_tokens for c in child.children))
+            speaker = child.lemma_.lower() in GENERIC_SPEAKERS or child.lemma_.lower() in ANONYMOUS_SPEAKERS
+            return (child.i in holder_tokens or child.lower_ in PRONOUNS or speaker
+                    or (child.pos_ == "PROPN" and any(c.i in holder_tokens for c in child.children)))
     return verb.dep_ in ("xcomp", "conj") and verb.head is not verb and _is_holder_subject(verb.head, holder_tokens)
 
 
@@ -214,10 +247,8 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
             return StanceReading("oppose", t.text)
         if t.pos_ == "VERB" and t.lemma_.lower() in POSITIVE_EFFECT_VERBS and _is_negated(t):
             return StanceReading("oppose", t.text, True)  # "adding tariffs will not solve any problem"
-    for t in clause:
-        if t.pos_ == "VERB" and t.lemma_.lower() in RESISTANCE_VERBS and t.i != skip and any(
-                a.lemma_.lower() in COMMITMENT_VERBS or _future(a) for a in (t, *list(t.ancestors)[:3])):
-            return StanceReading("oppose", t.text)  # "vowed to defend its companies", "will take measures to protect"
+    if anchor.lemma_.lower() in COMMITMENT_VERBS and _threat_against_agreement(anchor):
+        return StanceReading("oppose", anchor.text)  # "threatened to quit the government if it agreed to the deal"
     if anchor.lemma_.lower() in COMMITMENT_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in anchor.children):
         return StanceReading("propose", anchor.text, kind="vow")  # "vows to raise tariffs"
     if "if" in lowers:
@@ -230,7 +261,7 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
         return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
     for t in clause:
         if t.pos_ == "VERB" and t.i != skip and _future(t):
-            if _is_negated(t):
+            if _is_negated(t) and not _agentless_passive(t):  # "would not be rushed" refuses nothing
                 return StanceReading("reject", t.text, True)
             if t.lemma_.lower() in PROCESS_VERBS:
                 continue  # "would deliver its answer", "would be announced": a step of the process
@@ -242,7 +273,17 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
 
 
 def _future(verb) -> bool:
-    return any(c.dep_ == "aux" and c.lower_ in FUTURE_MODALS for c in verb.children)
+    """'will / would + verb', not the counterfactual 'would have turned'."""
+    auxes = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return any(a in FUTURE_MODALS for a in auxes) and "have" not in auxes
+
+
+def _threat_against_agreement(verb) -> bool:
+    """A threat or vow whose condition is that someone agrees: 'threatened to quit if it accepted the deal'."""
+    for token in verb.subtree:
+        if _hypothetical_or_background(token) and any(c.lower_ == "if" for c in token.children):
+            return token.lemma_.lower() in AGREEMENT_VERBS and not _is_negated(token)
+    return False
 
 
 def _spells_out_terms(verb) -> bool:
@@ -270,11 +311,19 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     lemma = token.lemma_.lower()
     if token.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in FAVOURABLE_ADVERBS for c in token.children):
         return StanceReading("support", token.text)  # "regarded the remarks favorably"
+    if lemma == "decline" and any(c.dep_ == "xcomp" and c.lemma_.lower() in NO_COMMENT_VERBS for c in token.children):
+        return None  # "declined to discuss its details": no answer, not a refusal
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
     if stance == "propose" and token.pos_ == "NOUN" and _in_subject(token) and not is_anchor:
         return None  # "the offer was an insult", "none of the offers came close": what is judged, not done
+    if stance in ("propose", "demand") and token.pos_ == "NOUN" and not is_anchor and _under_consideration(token):
+        return None
+    if stance == "demand" and token.pos_ == "VERB" and any(  # "the proposal calls for a six-week pause"; but
+            c.dep_ == "nsubj" and c.lemma_.lower() in PLAN_NOUNS and not any(g.dep_ == "poss" for g in c.children)
+            for c in token.children):  # "the union's own proposal calls for" states the union's demands
+        return StanceReading("propose", token.text, kind="terms")
     if stance == "demand" and token.pos_ == "VERB":
         for child in token.children:
             if child.dep_ == "ccomp" and _is_negated(child):  # "insisted the pause would not mean the end"

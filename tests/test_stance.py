@@ -1,0 +1,69 @@
+"""Stance rules on literal sentences (real spaCy parse, a negotiation the code never saw)."""
+import pytest
+
+from positions.config import load_negotiation
+from positions.holders import AliasIndex, find_holder, mention_tokens
+from positions.stance import classify_stance
+
+
+@pytest.fixture(scope="module")
+def talks(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("talks")
+    (folder / "parties.yaml").write_text("""
+parties:
+  - id: north
+    name: Northland
+    aliases: [Northland, Northern, President Vale, Vale, Northern officials]
+  - id: south
+    name: Southland
+    aliases: [Southland, Southern, Mr. Odum, Odum]
+  - id: broker
+    name: Broker State
+    role: mediator
+    aliases: [Broker State, Foreign Minister Lind, Lind]
+""", encoding="utf-8")
+    (folder / "topics.yaml").write_text("""
+topics:
+  - id: truce
+    name: Truce
+    description: A halt to the fighting.
+    keywords: [truce, ceasefire]
+""", encoding="utf-8")
+    return load_negotiation(folder)
+
+
+def reading_of(nlp, negotiation, sentence):
+    aliases = AliasIndex(negotiation.parties)
+    doc = nlp(sentence)
+    mentions = aliases.find(sentence)
+    finding = find_holder(doc, mentions, aliases, None)
+    tokens = mention_tokens(doc, mentions)
+    others = frozenset(i for i, p in tokens.items() if p != finding.holder.party)
+    own = frozenset(i for i, p in tokens.items() if p == finding.holder.party)
+    return classify_stance(doc, finding.anchor, others, own)
+
+
+@pytest.mark.parametrize("sentence, stance", [
+    # reporting formulas and process words are not stances
+    ("Northern officials, speaking on condition of anonymity, said the army expected the truce to hold.", "report"),
+    ("Odum said Southland was still studying the truce proposal.", "report"),
+    # a stance word in a hypothesis or in the background is not the holder's stance
+    ("Vale threatened to leave the government if it agreed to the truce.", "oppose"),
+    ("Odum said the truce had failed since the last accord was signed in 2019.", "report"),
+    # counterfactual 'would have' is no vow
+    ("Vale said the truce plan would have turned a profit into a loss.", "report"),
+    # phrasal stance verbs whose particle is parsed as an adverb
+    ("Vale said Southland was backing away from the truce.", "reject"),
+    # a plan's terms are proposed; a party's own proposal states its demands
+    ("Lind said the new proposal calls for a truce of six weeks.", "propose"),
+    # tagged as an adjective, still a stance noun
+    ("Any suggestion of a truce before the elections was a nonstarter, Vale said.", "reject"),
+    ("Odum accused Northland of breaking the truce.", "oppose"),
+])
+def test_stance_rules(nlp, talks, sentence, stance):
+    assert reading_of(nlp, talks, sentence).stance == stance
+
+
+def test_declining_to_comment_is_no_refusal(nlp, talks):
+    reading = reading_of(nlp, talks, "Lind described the truce reply as positive, though he declined to discuss details.")
+    assert reading.stance == "accept" and reading.cue == "positive"
