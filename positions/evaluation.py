@@ -154,11 +154,13 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
             if not gold.get("stance"):
                 continue
             same_topic = positions[positions["topic"] == gold["topic"]]
-            pick = same_topic if len(same_topic) else positions
+            same_position = same_topic[same_topic["party"] == gold["holder"]]
+            # a sentence labelled with two holders is scored against each one's own row where there is one
+            pick = same_position if len(same_position) else same_topic if len(same_topic) else positions
             pred_stance = pick["stance"].iloc[0] if len(pick) else None
             stance_total += 1
             stance_hits += int(pred_stance == gold["stance"])
-            if len(same_topic) and pred_party == gold["holder"]:
+            if len(same_position):
                 found_total += 1
                 found_hits += int(pred_stance == gold["stance"])
             confusion[gold["stance"]][pred_stance or "none"] += 1

@@ -105,6 +105,8 @@ study review consider examine discuss deliver send announce respond reply answer
 """.split())
 # "could still buy more soybeans if ...": an offer that holds on a condition.
 POSSIBILITY_MODALS = frozenset("could might can may".split())
+# "vowed to defend its companies", "would take measures to protect its interests": resisting the other side.
+RESISTANCE_VERBS = frozenset("defend protect fight retaliate resist counter counterattack".split())
 # "would not give up its demand": a demand kept.
 ABANDON_VERBS = frozenset("drop abandon relinquish waive surrender".split())
 # "was troubled by the legislation".

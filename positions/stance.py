@@ -7,8 +7,8 @@ from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMIT
                       CONSIDERATION_VERBS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS,
                       FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS, HYPOTHETICAL_OR_TEMPORAL_MARKERS,
                       MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION, NO_COMMENT_VERBS, PHRASAL_STANCES,
-                      PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, SPEECH_VERBS,
-                      STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+                      PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, RESISTANCE_VERBS,
+                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 
 _FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acomp", "attr", "relcl", "pcomp",
                 "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
@@ -247,6 +247,10 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
             return StanceReading("oppose", t.text)
         if t.pos_ == "VERB" and t.lemma_.lower() in POSITIVE_EFFECT_VERBS and _is_negated(t):
             return StanceReading("oppose", t.text, True)  # "adding tariffs will not solve any problem"
+    for t in clause:
+        if t.pos_ == "VERB" and t.lemma_.lower() in RESISTANCE_VERBS and t.i != skip and any(
+                a.lemma_.lower() in COMMITMENT_VERBS or _future(a) for a in (t, *list(t.ancestors)[:3])):
+            return StanceReading("oppose", t.text)  # "vowed to defend its companies", "will take measures to protect"
     if anchor.lemma_.lower() in COMMITMENT_VERBS and _threat_against_agreement(anchor):
         return StanceReading("oppose", anchor.text)  # "threatened to quit the government if it agreed to the deal"
     if anchor.lemma_.lower() in COMMITMENT_VERBS and any(c.dep_ in ("xcomp", "ccomp") for c in anchor.children):

@@ -75,3 +75,17 @@ def test_numbers_of_a_sentence_are_the_union_of_its_topic_rows():
     ])
     predicted["sentence_id"] = 0
     assert score(labels, predicted)["numbers"] == {"precision": 1.0, "recall": 1.0, "gold": 2}
+
+
+def test_a_sentence_with_two_holders_scores_each_against_its_own_row():
+    sentence = "X vowed to fight after Y imposed curbs."
+    labels = [{"file": "a.md", "sentence": sentence, "holder": holder, "topic": "curbs", "stance": stance,
+               "numbers": [], "date": "2024-05-06"} for holder, stance in (("x", "oppose"), ("y", "propose"))]
+    predicted = _pred([{"file": "a.md", "sentence": sentence, "party": party, "topic": "curbs", "stance": stance}
+                       for party, stance in (("x", "oppose"), ("y", "propose"))])
+    predicted["sentence_id"] = 0
+    report = score(labels, predicted)
+    assert (report["stance_accuracy"], report["stance_accuracy_found"], report["stance_found_support"]) == (1.0, 1.0, 2)
+    only_x = score(labels, predicted.iloc[:1])
+    assert (only_x["stance_accuracy"], only_x["stance_found_support"]) == (0.5, 1)
+    assert only_x["stance_confusion"]["propose"] == {"oppose": 1}

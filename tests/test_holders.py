@@ -113,7 +113,7 @@ def read_reading(nlp, negotiation, sentence, context=None):
     ("Odum said the truce offer fell far short of what Southland needed.", "reject"),
     ("Odum said Southland would not give up its demand for a permanent truce.", "demand"),
     ("Odum said Southland could still extend the truce if Northland withdrew its troops.", "propose"),
-    ("Odum said Southland would take all necessary measures to defend its fighters during the truce.", "propose"),
+    ("Odum said Southland would take all necessary measures to defend its fighters during the truce.", "oppose"),
     ("Odum said on truce day that Southland would deliver its answer to the mediators.", "report"),
     ("Vale said Northland was deeply troubled by the truce violations.", "oppose"),
 ])
