@@ -41,9 +41,22 @@ def _is_negated(token) -> bool:
     return False
 
 
+def verb_lemma(token) -> str:
+    """The token's lemma, mended where the small model's lemmatiser strips too much ('hoped' -> 'hop'): an
+    inflected verb whose lemma is no stance word is looked up by its regular base forms."""
+    lemma = token.lemma_.lower()
+    if lemma in STANCE_VERBS or token.tag_ not in ("VBD", "VBN", "VBG", "VBZ"):
+        return lemma
+    word = token.lower_
+    for suffix, restore in (("ed", "e"), ("ing", "e"), ("es", "e"), ("d", ""), ("s", "")):
+        if word.endswith(suffix) and (candidate := word[: -len(suffix)] + restore) in STANCE_VERBS:
+            return candidate
+    return lemma
+
+
 def _cue_of(token) -> str | None:
     """The stance a single token expresses by itself, if any."""
-    lemma = token.lemma_.lower()
+    lemma = verb_lemma(token) if token.pos_ in ("VERB", "AUX") else token.lemma_.lower()
     if token.pos_ in ("VERB", "AUX"):
         for child in token.children:
             if child.dep_ in ("prt", "prep", "advmod") and (lemma, child.lower_) in PHRASAL_STANCES:
@@ -151,6 +164,8 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
         nxt = []
         for token in frontier:
             reading = None if _owned_by_other(token, other_parties) else _reading_at(token, token.i == anchor)
+            if reading is not None and reading.stance == "demand" and _urges_after_faulting(start, token):
+                return StanceReading("oppose", token.text)
             if reading is not None:
                 return reading
             # predicates before subjects: "the draft is acceptable" is an accept, not a proposal
@@ -161,6 +176,16 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
                     nxt.append(child)
         frontier = nxt
     return _fallback_reading(start, holder_tokens, skip=anchor)
+
+
+def _urges_after_faulting(start, directive) -> bool:
+    """'said higher tariffs would hurt consumers and urged both sides to keep talking': the call comes with a
+    verdict against the measure, which is the position taken on it."""
+    if directive.lemma_.lower() not in DIRECTIVE_VERBS or directive.pos_ != "VERB":
+        return False
+    inside = {t.i for t in directive.subtree}
+    return any(t.i not in inside and t.lemma_.lower() in NEGATIVE_EVALUATION and not _is_negated(t)
+               for t in start.subtree)
 
 
 def stance_near(doc, anchor: int | None, token_index: int, sentence_reading: StanceReading) -> StanceReading:
@@ -265,7 +290,9 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
         return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
     for t in clause:
         if t.pos_ == "VERB" and t.i != skip and _future(t):
-            if _is_negated(t) and not _agentless_passive(t):  # "would not be rushed" refuses nothing
+            if _is_negated(t):
+                if _agentless_passive(t):
+                    continue  # "would not be rushed" refuses nothing
                 return StanceReading("reject", t.text, True)
             if t.lemma_.lower() in PROCESS_VERBS:
                 continue  # "would deliver its answer", "would be announced": a step of the process
@@ -320,7 +347,7 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
-    if stance == "propose" and token.pos_ == "NOUN" and _in_subject(token) and not is_anchor:
+    if stance == "propose" and token.pos_ == "NOUN" and _in_subject(token) and not is_anchor and not _own(token):
         return None  # "the offer was an insult", "none of the offers came close": what is judged, not done
     if stance in ("propose", "demand") and token.pos_ == "NOUN" and not is_anchor and _under_consideration(token):
         return None
@@ -372,6 +399,11 @@ def _ready_on_terms(adjective) -> bool:
                 any(c.dep_ in ("relcl", "acl") for c in token.children):
             return True
     return False
+
+
+def _own(noun) -> bool:
+    """'its offer', 'our proposal': the speaker's own (another party's is caught by _owned_by_other)."""
+    return any(c.dep_ == "poss" and c.lower_ in ("its", "our", "their", "my") for c in noun.children)
 
 
 def _in_subject(token) -> bool:

@@ -59,6 +59,14 @@ def reading_of(nlp, negotiation, sentence):
     # tagged as an adjective, still a stance noun
     ("Any suggestion of a truce before the elections was a nonstarter, Vale said.", "reject"),
     ("Odum accused Northland of breaking the truce.", "oppose"),
+    # the small model lemmatises 'hoped' as 'hop'
+    ("Lind said the mediators hoped the truce would hold.", "support"),
+    # the speaker's own offer described in the subject is still its offer
+    ("Odum said its truce offer was a generous one.", "propose"),
+    # a call made beside a verdict against the measure opposes it
+    ("Lind said the new truce terms would hurt civilians and urged both sides to keep talking.", "oppose"),
+    # a negated passive future refuses nothing
+    ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
 def test_stance_rules(nlp, talks, sentence, stance):
     assert reading_of(nlp, talks, sentence).stance == stance
