@@ -18,7 +18,7 @@ claim insist
 
 # Lemmas that express a stance by themselves.
 STANCE_VERBS: dict[str, str] = {
-    **dict.fromkeys("demand insist require condition seek want urge".split(), "demand"),
+    **dict.fromkeys("demand insist require condition seek want urge order instruct".split(), "demand"),
     **dict.fromkeys("propose offer suggest present table submit float outline unveil draft pitch".split(), "propose"),
     **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse settle".split(), "accept"),
     **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),
@@ -83,6 +83,8 @@ hurt harm damage undermine endanger jeopardize jeopardise threaten catastrophic 
 dangerous counterproductive destabilize destabilise unfair illegal unjustified reckless irresponsible bully blackmail
 tragedy catastrophe disaster devastating devastate deplorable
 """.split())
+# "the best and last chance to reach a deal", "a historic offer": a favourable verdict on a term or a deal.
+POSITIVE_EVALUATION = frozenset("chance opportunity breakthrough optimistic hopeful historic generous fair reasonable".split())
 # "will not solve anything", "would not help": denying that something works is opposing it.
 POSITIVE_EFFECT_VERBS = frozenset("solve help work benefit resolve".split())
 # "regarded the remarks favorably".
@@ -121,3 +123,5 @@ NO_COMMENT_VERBS = frozenset("comment discuss elaborate say specify disclose giv
 # Subordinate clauses whose stance words describe a hypothesis or the background, not the holder's position:
 # "threatened to quit if it agreed to the deal", "since the last contract was signed".
 HYPOTHETICAL_OR_TEMPORAL_MARKERS = frozenset("if since after before when while once whether".split())
+# "would suspend its retaliatory tariffs", "will halve the rate": the holder gives ground (accepts a term).
+CONCESSION_VERBS = frozenset("suspend halve lift lower reduce ease waive relax remove".split())

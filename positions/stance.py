@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONDITION_MARKERS,
-                      CONSIDERATION_VERBS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS, FALL_SHORT_VERBS,
-                      FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS, HYPOTHETICAL_OR_TEMPORAL_MARKERS,
-                      MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION, NO_COMMENT_VERBS, PHRASAL_STANCES,
-                      PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, RESISTANCE_VERBS,
-                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONCESSION_VERBS,
+                      CONDITION_MARKERS, CONSIDERATION_VERBS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS,
+                      FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
+                      HYPOTHETICAL_OR_TEMPORAL_MARKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
+                      NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSITIVE_EVALUATION,
+                      POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, RESISTANCE_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES,
+                      STANCE_NOUNS, STANCE_VERBS)
 
 _FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acomp", "attr", "relcl", "pcomp",
                 "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
@@ -217,14 +218,26 @@ def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
     return verb.dep_ in ("xcomp", "conj") and verb.head is not verb and _is_holder_subject(verb.head, holder_tokens)
 
 
-def _own_clause(anchor) -> list:
+def _own_clause(anchor, leave_out: tuple[str, ...] = ("relcl", "acl")) -> list:
     """Tokens under the anchor, without relative and noun-modifying clauses, in sentence order."""
     out, stack = [], [anchor]
     while stack:
         token = stack.pop()
         out.append(token)
-        stack.extend(c for c in token.children if c.dep_ not in ("relcl", "acl"))
+        stack.extend(c for c in token.children if c.dep_ not in leave_out)
     return sorted(out, key=lambda t: t.i)
+
+
+def _outside_finite_relatives(anchor) -> list:
+    """Tokens under the anchor, leaving out finite relative clauses ("an offer that would protect jobs") but not
+    infinitival ones ("measures to defend its companies")."""
+    out, stack = [], [anchor]
+    while stack:
+        token = stack.pop()
+        out.append(token)
+        stack.extend(c for c in token.children
+                     if c.dep_ != "relcl" or any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children))
+    return out
 
 
 def _condition_in(anchor) -> StanceReading | None:
@@ -272,7 +285,11 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
             return StanceReading("oppose", t.text)
         if t.pos_ == "VERB" and t.lemma_.lower() in POSITIVE_EFFECT_VERBS and _is_negated(t):
             return StanceReading("oppose", t.text, True)  # "adding tariffs will not solve any problem"
-    for t in clause:
+    for t in _own_clause(anchor):
+        if t.lemma_.lower() in POSITIVE_EVALUATION and t.pos_ in ("NOUN", "ADJ"):
+            denied = _is_negated(t) or any(c.lower_ in ("no", "little") for c in t.children)
+            return StanceReading("oppose" if denied else "support", t.text, denied)  # "the best chance for a deal"
+    for t in _outside_finite_relatives(anchor):  # "an offer that would protect jobs" resists nobody
         if t.pos_ == "VERB" and t.lemma_.lower() in RESISTANCE_VERBS and t.i != skip and any(
                 a.lemma_.lower() in COMMITMENT_VERBS or _future(a) for a in (t, *list(t.ancestors)[:3])):
             return StanceReading("oppose", t.text)  # "vowed to defend its companies", "will take measures to protect"
@@ -288,6 +305,10 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
     if "if" in lowers and any(t.pos_ in ("VERB", "AUX") and any(c.lower_ in FUTURE_MODALS for c in t.children)
                               for t in clause):
         return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
+    for t in clause:
+        if t.pos_ == "VERB" and t.i != skip and t.lemma_.lower() in CONCESSION_VERBS and not _is_negated(t) and \
+                _is_holder_subject(t, holder_tokens):
+            return StanceReading("accept", t.text, kind="concession")  # "would suspend its retaliatory tariffs"
     for t in clause:
         if t.pos_ == "VERB" and t.i != skip and _future(t):
             if _is_negated(t):
