@@ -18,7 +18,7 @@ claim insist
 
 # Lemmas that express a stance by themselves.
 STANCE_VERBS: dict[str, str] = {
-    **dict.fromkeys("demand insist require condition seek want urge order instruct".split(), "demand"),
+    **dict.fromkeys("demand insist require condition seek want urge".split(), "demand"),
     **dict.fromkeys("propose offer suggest present table submit float outline unveil draft pitch".split(), "propose"),
     **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse settle".split(), "accept"),
     **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),

@@ -65,10 +65,9 @@ def reading_of(nlp, negotiation, sentence):
     ("Odum said its truce offer was a generous one.", "propose"),
     # a call made beside a verdict against the measure opposes it
     ("Lind said the new truce terms would hurt civilians and urged both sides to keep talking.", "oppose"),
-    # a favourable verdict on the deal; orders to act
+    # a favourable verdict on the deal
     ("Lind described the truce as the best chance in months to end the war.", "support"),
     ("Vale said there was no chance of a truce this month.", "oppose"),
-    ("Vale said he had instructed the army to prepare for the truce.", "demand"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
