@@ -1,4 +1,4 @@
-"""Command line: python -m positions ingest | statements | search | reanalyse | eval | settings."""
+"""Command line: python -m positions ingest | statements | search | reanalyse | eval | eval-stance | settings."""
 from __future__ import annotations
 
 import argparse
@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
     evaluate.add_argument("--worst", type=int, default=15, metavar="N", help="how many misses to list")
     evaluate.add_argument("--save", metavar="FILE", help="also write the JSON figures to FILE")
+
+    stance = sub.add_parser("eval-stance", help="measure the stance rules on single labelled sentences")
+    stance.add_argument("labels", nargs="*", default=["data/stance_sentences"], metavar="FILE_OR_DIR",
+                        help=".jsonl files or folders (default: data/stance_sentences)")
+    stance.add_argument("--format", choices=("text", "json"), default="text")
+    stance.add_argument("--worst", type=int, default=15, metavar="N", help="how many misses to list")
 
     sub.add_parser("settings", help="list every setting with its default and help")
     return parser
@@ -232,6 +238,16 @@ def cmd_eval(args) -> int:
     return EXIT_OK
 
 
+def cmd_eval_stance(args) -> int:
+    from .pipeline import load_spacy
+    from .stance_eval import format_stance_report, load_stance_rows, score_stance
+
+    report = score_stance(load_stance_rows(args.labels), load_spacy(Settings().pipeline.spacy_model))
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
+          else format_stance_report(report, worst=args.worst))
+    return EXIT_OK
+
+
 def cmd_settings(args) -> int:
     for name, value, help_text in iter_settings(Settings()):
         print(f"{name} = {value!r}\n    {help_text}")
@@ -239,7 +255,7 @@ def cmd_settings(args) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "statements": cmd_statements, "search": cmd_search, "reanalyse": cmd_reanalyse,
-            "eval": cmd_eval, "settings": cmd_settings}
+            "eval": cmd_eval, "eval-stance": cmd_eval_stance, "settings": cmd_settings}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

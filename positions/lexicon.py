@@ -18,7 +18,7 @@ claim insist
 
 # Lemmas that express a stance by themselves.
 STANCE_VERBS: dict[str, str] = {
-    **dict.fromkeys("demand insist require condition seek want urge".split(), "demand"),
+    **dict.fromkeys("demand insist require condition seek want urge need".split(), "demand"),
     **dict.fromkeys("propose offer suggest present table submit float outline unveil draft pitch".split(), "propose"),
     **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse settle".split(), "accept"),
     **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),
@@ -34,7 +34,7 @@ PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("hold", "out"): "demand", ("press", "for"): "support", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
     ("sign", "off"): "accept", ("sign", "on"): "accept", ("go", "along"): "accept", ("agree", "to"): "accept",
     ("rule", "out"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
-    ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose",
+    ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose", ("vote", "down"): "oppose",
     ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
 }
 
@@ -51,8 +51,8 @@ STANCE_NOUNS: dict[str, str] = {
 STANCE_ADJECTIVES: dict[str, str] = {
     **dict.fromkeys("willing ready prepared open".split(), "propose"),
     **dict.fromkeys("unacceptable delusional absurd ridiculous impossible outrageous insulting "
-                    "unrealistic".split(), "reject"),
-    **dict.fromkeys("positive constructive encouraging acceptable".split(), "accept"),
+                    "unrealistic insufficient inadequate unworkable".split(), "reject"),
+    **dict.fromkeys("positive constructive encouraging acceptable enough sufficient".split(), "accept"),
     **dict.fromkeys("opposed troubled concerned alarmed dismayed".split(), "oppose"),
     **dict.fromkeys("committed determined".split(), "demand"),
 }
@@ -81,7 +81,8 @@ CONDITION_MARKERS = frozenset("unless until".split())  # also "only if", "as lon
 NEGATIVE_EVALUATION = frozenset("""
 hurt harm damage undermine endanger jeopardize jeopardise threaten catastrophic disastrous mistake wrong costly
 dangerous counterproductive destabilize destabilise unfair illegal unjustified reckless irresponsible bully blackmail
-tragedy catastrophe disaster devastating devastate deplorable
+tragedy catastrophe disaster devastating devastate deplorable cripple ruin wreck sabotage trap betray betrayal
+surrender capitulation
 """.split())
 # "the best and last chance to reach a deal", "a historic offer": a favourable verdict on a term or a deal.
 POSITIVE_EVALUATION = frozenset("chance opportunity breakthrough optimistic hopeful historic generous fair reasonable".split())
@@ -94,6 +95,8 @@ FUTURE_MODALS = frozenset("will would shall 'll".split())
 # "urged Hamas to accept the deal": asking another party to agree favours the deal (support), it sets no term.
 DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell".split())
 AGREEMENT_VERBS = frozenset("accept agree approve take endorse sign embrace stand seize".split())
+# "urged both sides to return to the table / settle / find a compromise": a call for a deal to happen (support).
+DEAL_MAKING_VERBS = frozenset("settle return resume reach compromise negotiate bargain conclude finalize finalise".split())
 
 # "vowed to raise tariffs", "pledged to keep fighting": the holder commits to an action (a proposal of its own).
 COMMITMENT_VERBS = frozenset("vow pledge promise threaten commit".split())

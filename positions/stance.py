@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONCESSION_VERBS,
-                      CONDITION_MARKERS, CONSIDERATION_VERBS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS,
+                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_MAKING_VERBS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS,
                       FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
                       HYPOTHETICAL_OR_TEMPORAL_MARKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
                       NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSITIVE_EVALUATION,
@@ -68,6 +68,8 @@ def _cue_of(token) -> str | None:
             return None
         if token.tag_ == "VBN" and lemma in DISMAY_PARTICIPLES:
             return "oppose"  # "was deeply troubled by the legislation"
+        if lemma == "need" and not any(c.dep_ == "nsubj" for c in token.children):
+            return None  # "the measures needed to defend": no one states a need
         if STANCE_VERBS.get(lemma) == "accept" and _agentless_passive(token):
             return None  # "the text would be signed in January": a step of the process, nobody's acceptance
         return STANCE_VERBS.get(lemma)
@@ -106,6 +108,11 @@ def _hypothetical_or_background(token) -> bool:
         c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_OR_TEMPORAL_MARKERS for c in token.children)
 
 
+def _against(token) -> bool:
+    """'argued against', 'lobbied against', 'was against': a verb or copula with 'against' opposes its object."""
+    return token.pos_ in ("VERB", "AUX") and any(c.dep_ == "prep" and c.lower_ == "against" for c in token.children)
+
+
 def _fall_short(token) -> bool:
     """'did not meet its demands', 'failed to address our conditions'."""
     if token.lemma_.lower() not in FALL_SHORT_VERBS:
@@ -122,6 +129,8 @@ def _falls_far_short(token) -> bool:
         return True
     if any(c.lower_ == "nowhere" for c in token.children) or token.lower_ == "nowhere":
         return True
+    if token.lower_ == "below" and any(c.lemma_.lower() == "expectation" for c in token.children):
+        return True  # "below our expectations"
     return False
 
 
@@ -165,7 +174,7 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
         nxt = []
         for token in frontier:
             reading = None if _owned_by_other(token, other_parties) else _reading_at(token, token.i == anchor)
-            if reading is not None and reading.stance == "demand" and _urges_after_faulting(start, token):
+            if reading is not None and reading.stance in ("demand", "support") and _urges_after_faulting(start, token):
                 return StanceReading("oppose", token.text)
             if reading is not None:
                 return reading
@@ -360,6 +369,13 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
         return StanceReading("reject", token.text, True)
     if _keeps_demand(token):
         return StanceReading("demand", token.text, True)  # "would not give up its demand for ..."
+    if _against(token) and token.lemma_.lower() not in STANCE_VERBS:
+        negated = _is_negated(token)
+        return StanceReading("support" if negated else "oppose", token.text, negated)
+    if token.lemma_.lower() == "ask" and token.pos_ == "VERB" and any(
+            c.dep_ in ("ccomp", "xcomp") and not any(g.lower_ in ("whether", "if") for g in c.children)
+            for c in token.children):
+        return StanceReading("demand", token.text)  # "asked that all sanctions be lifted"
     lemma = token.lemma_.lower()
     if token.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in FAVOURABLE_ADVERBS for c in token.children):
         return StanceReading("support", token.text)  # "regarded the remarks favorably"
@@ -382,8 +398,15 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
                 return StanceReading("reject", child.text, True)
     if lemma in DIRECTIVE_VERBS and token.pos_ == "VERB":
         for child in token.children:
-            if child.dep_ in ("xcomp", "ccomp") and child.lemma_.lower() in AGREEMENT_VERBS and not _is_negated(child):
+            if child.dep_ not in ("xcomp", "ccomp"):
+                continue
+            asked = _cue_of(child)
+            if _is_negated(child) and asked:
+                asked = NEGATED_STANCE[asked]
+            if child.lemma_.lower() in AGREEMENT_VERBS | DEAL_MAKING_VERBS and not _is_negated(child):
                 return StanceReading("support", token.text, kind="directive")  # "urged Hamas to accept the deal"
+            if asked in ("reject", "oppose"):  # "urged lawmakers to vote the deal down"
+                return StanceReading("oppose", token.text, kind="directive")
     if stance is None:
         if token.pos_ == "VERB" and lemma in SPEECH_VERBS and lemma in ("insist", "urge", "demand"):
             return StanceReading("demand", token.text)

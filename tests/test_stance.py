@@ -68,6 +68,15 @@ def reading_of(nlp, negotiation, sentence):
     # a favourable verdict on the deal
     ("Lind described the truce as the best chance in months to end the war.", "support"),
     ("Vale said there was no chance of a truce this month.", "oppose"),
+    # 'against' with any verb; requests; needs; verdicts of insufficiency
+    ("Vale argued against any truce before the elections.", "oppose"),
+    ("Odum said Southland had asked that the truce be extended by a month.", "demand"),
+    ("Odum said Southland needed a longer truce.", "demand"),
+    ("Vale said the truce offer was insufficient.", "reject"),
+    ("Vale said the truce offer was below Northland's expectations.", "reject"),
+    # what a party is urged to do decides the stance of the call
+    ("Lind urged both sides to return to the table and settle the truce.", "support"),
+    ("Vale urged his allies to vote the truce down.", "oppose"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])

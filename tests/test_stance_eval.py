@@ -1,0 +1,46 @@
+"""`positions eval-stance`: the rules measured on single labelled sentences, with exact figures."""
+import json
+
+import pytest
+
+from positions.cli import main
+from positions.errors import InputError
+from positions.stance_eval import format_stance_report, load_stance_rows, score_stance
+
+ROWS = [
+    {"negotiation": "harbour", "sentence": "The dockers' union rejected the port authority's pay offer on Monday.",
+     "holder": "Dockers", "holder_aliases": ["dockers' union", "Dockers"], "holder_role": "principal",
+     "other_parties": [["port authority"]], "stance": "reject"},
+    {"negotiation": "harbour", "sentence": "The port authority said it would never agree to a pay rise of that size.",
+     "holder": "Port", "holder_aliases": ["port authority"], "holder_role": "principal", "stance": "reject"},
+    {"negotiation": "canal", "sentence": "The mayor welcomed the canal agreement.", "holder": "City",
+     "holder_aliases": ["mayor"], "holder_role": "third_party", "stance": "oppose"},  # labelled wrong on purpose
+]
+
+
+@pytest.fixture
+def labels(tmp_path):
+    path = tmp_path / "rows.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in ROWS) + "\n", encoding="utf-8")
+    return path
+
+
+def test_scores_each_sentence_and_lists_the_misses(nlp, labels):
+    report = score_stance(load_stance_rows([labels.parent]), nlp)
+    assert (report["sentences"], report["stance_accuracy"]) == (3, 0.667)
+    assert report["per_negotiation"] == {"canal": 0.0, "harbour": 1.0}
+    assert report["stance_confusion"]["oppose"] == {"support": 1}
+    assert [m["sentence"] for m in report["misses"]] == [ROWS[2]["sentence"]]
+    assert "stance accuracy 0.667" in format_stance_report(report)
+
+
+def test_bad_rows_are_refused_with_the_valid_options(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({**ROWS[0], "stance": "maybe"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="valid: demand, propose"):
+        load_stance_rows([path])
+
+
+def test_cli_prints_json(labels, capsys):
+    assert main(["eval-stance", str(labels), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sentences"] == 3
