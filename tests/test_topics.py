@@ -68,3 +68,17 @@ def test_a_keyword_naming_the_talks_does_not_name_a_term(fake_embedder):
     assert model.terms_named("He vowed to go on, with or without a captive deal.").tolist() == [False, False]
     assert model.terms_named("The captive release would follow the truce talks.").tolist() == [True, False]
     assert model.keyword_hits("with or without a captive deal").tolist() == [True, False]
+
+
+def test_a_statement_on_the_whole_deal_goes_to_the_headline_term(fake_embedder):
+    topics = [Topic("wages", "Wages", "Pay rises for workers.", ("wage",)),
+              Topic("strike", "Strike", "Walkouts.", ("strike",))]
+    model = TopicModel(topics, fake_embedder, TopicSettings(statement_threshold=0.1, headline_weight=0.5))
+    assert model.names_the_deal("The company said the union's demands were unaffordable.")
+    assert not model.names_the_deal("She said she would stay out as long as it takes.")
+    weak = np.array([0.05, 0.3])
+    nothing_named = np.array([False, False])
+    assert [m.topic for m in model.assign_statement(weak, nothing_named, None, True)] == ["wages"]
+    assert [m.topic for m in model.assign_statement(weak, nothing_named, None, False)] == ["strike"]
+    # a statement naming a term keeps its own topic
+    assert [m.topic for m in model.assign_statement(weak, np.array([False, True]), None, True)] == ["strike"]
