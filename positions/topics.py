@@ -12,18 +12,29 @@ from .models import TopicMatch
 
 
 def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
-    """One case-insensitive pattern for a topic's keywords; hyphen/space variants and plurals match."""
+    """One case-insensitive pattern for a topic's keywords; hyphen/space variants, plurals and verb forms match,
+    and the small words inside a phrase may be left out ("halt to the fighting" matches "halted the fighting")."""
     parts = []
     for keyword in keywords:
         words = [w for w in re.split(r"[-\s]+", keyword.strip()) if w]
         if not words:
             continue
         *head, last = words
-        body = "".join(re.escape(w) + r"[-\s]?" for w in head) + _inflected(last)
+        body = "".join(_head_word(w, first=n == 0) for n, w in enumerate(head)) + _inflected(last)
         parts.append(body)
     if not parts:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+_SMALL_WORDS = frozenset("a an the to of".split())
+
+
+def _head_word(word: str, first: bool) -> str:
+    """A word before a phrase's last one, with its separator: inflected, or optional when a small word."""
+    if not first and word.lower() in _SMALL_WORDS:
+        return "(?:" + re.escape(word) + r"[-\s]+)?"
+    return _inflected(word) + r"[-\s]?"
 
 
 _NAMES_THE_TALKS = re.compile(r"[-\s]+(?:deal|deals|agreement|agreements|talks|negotiations|negotiators|accord)\b",
@@ -36,10 +47,12 @@ _NAMES_THE_DEAL = re.compile(r"\b(?:deal|proposal|offer|plan|agreement|draft|fra
 
 
 def _inflected(word: str) -> str:
-    """A keyword's last word with its plural and, for lower-case words, verb endings: "backtrack" also matches
-    "backtracked" and "backtracking", "enforce" matches "enforcing"; names and acronyms match as written."""
-    if not word.isalpha() or not word.islower() or len(word) < 4:
+    """A keyword word with its plural and, for lower-case words, verb endings: "backtracked" also matches
+    "backtrack" and "backtracking", "enforce" matches "enforcing"; names and acronyms match as written."""
+    if not word.isalpha() or not word.islower() or len(word) < 3:
         return re.escape(word) + r"(?:s|es)?"
+    if word.endswith("ed") and len(word) > 5:
+        word = word[:-2]
     stem = word[:-1] if word.endswith("e") else word
     return "(?:" + re.escape(word) + r"(?:s|es|d|ed)?|" + re.escape(stem) + "ing)"
 

@@ -12,6 +12,15 @@ def test_keyword_pattern_variants():
     assert not pattern.search("firearms")
 
 
+def test_keyword_pattern_verb_forms_and_small_words():
+    pattern = keyword_pattern(["halt to the fighting", "end the war", "backtracked"])
+    assert pattern.search("would halt the fighting for four days")
+    assert pattern.search("a deal that ended the war")
+    assert pattern.search("accused them of backtracking")
+    assert not pattern.search("a halt to aid deliveries")
+    assert not pattern.search("the war ended")
+
+
 def test_contextual_vectors_stay_in_paragraph():
     vectors = np.eye(3, dtype=np.float32)
     out = contextual_vectors(vectors, [0, 0, 1], 0.5)
