@@ -44,8 +44,11 @@ class TopicSettings:
     second_topic_needs_keyword: bool = setting(
         True, "A second or third topic is kept only when one of its keywords occurs in the sentence itself.")
     document_prior_weight: float = setting(
-        0.3, "Weight of the article's dominant topics when a statement names no term of its own "
+        0.5, "Weight of the article's dominant topics when a statement names no term of its own "
               "(\"the group rejected the proposal\" is about what the article is about).")
+    headline_weight: float = setting(
+        0.5, "Added to the first topic in topics.yaml (the headline term of the deal) when a statement speaks of "
+             "the deal as a whole and names no term (\"the group accepted the proposal\").")
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,8 @@ class Analyser:
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
             matches = self.topic_model.assign_statement(
-                topic_rows[i], self.topic_model.terms_named(sentence.text), prior) if holder and holder.party else []
+                topic_rows[i], self.topic_model.terms_named(sentence.text), prior,
+                self.topic_model.names_the_deal(sentence.text)) if holder and holder.party else []
             if not matches:
                 positions.append(Position(party=None, topic=None, stance=None, **base))
                 continue

@@ -12,29 +12,47 @@ from .models import TopicMatch
 
 
 def keyword_pattern(keywords: Sequence[str]) -> re.Pattern | None:
-    """One case-insensitive pattern for a topic's keywords; hyphen/space variants and plurals match."""
+    """One case-insensitive pattern for a topic's keywords; hyphen/space variants, plurals and verb forms match,
+    and the small words inside a phrase may be left out ("halt to the fighting" matches "halted the fighting")."""
     parts = []
     for keyword in keywords:
         words = [w for w in re.split(r"[-\s]+", keyword.strip()) if w]
         if not words:
             continue
         *head, last = words
-        body = "".join(re.escape(w) + r"[-\s]?" for w in head) + _inflected(last)
+        body = "".join(_head_word(w, first=n == 0) for n, w in enumerate(head)) + _inflected(last)
         parts.append(body)
     if not parts:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 
 
+_SMALL_WORDS = frozenset("a an the to of".split())
+
+
+def _head_word(word: str, first: bool) -> str:
+    """A word before a phrase's last one, with its separator: inflected, or optional when a small word."""
+    if not first and word.lower() in _SMALL_WORDS:
+        return "(?:" + re.escape(word) + r"[-\s]+)?"
+    return _inflected(word) + r"[-\s]?"
+
+
 _NAMES_THE_TALKS = re.compile(r"[-\s]+(?:deal|deals|agreement|agreements|talks|negotiations|negotiators|accord)\b",
                               re.IGNORECASE)
 
 
+# "the proposal", "their offer", "the union's demands": the deal as a whole, not one of its terms
+_NAMES_THE_DEAL = re.compile(r"\b(?:deal|proposal|offer|plan|agreement|draft|framework|package|counterproposal|"
+                             r"counteroffer|demands|terms|response|reply|answer)s?\b", re.IGNORECASE)
+
+
 def _inflected(word: str) -> str:
-    """A keyword's last word with its plural and, for lower-case words, verb endings: "backtrack" also matches
-    "backtracked" and "backtracking", "enforce" matches "enforcing"; names and acronyms match as written."""
-    if not word.isalpha() or not word.islower() or len(word) < 4:
+    """A keyword word with its plural and, for lower-case words, verb endings: "backtracked" also matches
+    "backtrack" and "backtracking", "enforce" matches "enforcing"; names and acronyms match as written."""
+    if not word.isalpha() or not word.islower() or len(word) < 3:
         return re.escape(word) + r"(?:s|es)?"
+    if word.endswith("ed") and len(word) > 5:
+        word = word[:-2]
     stem = word[:-1] if word.endswith("e") else word
     return "(?:" + re.escape(word) + r"(?:s|es|d|ed)?|" + re.escape(stem) + "ing)"
 
@@ -98,6 +116,11 @@ class TopicModel:
         pattern = self._pattern_of[topic_id]
         return bool(pattern and pattern.search(text))
 
+    @staticmethod
+    def names_the_deal(text: str) -> bool:
+        """Whether the text speaks of the deal as a whole: "the proposal", "the offer", "their demands"."""
+        return bool(_NAMES_THE_DEAL.search(text))
+
     def keyword_hits(self, text: str) -> np.ndarray:
         return np.array([bool(p and p.search(text)) for p in self._patterns], dtype=bool)
 
@@ -143,19 +166,25 @@ class TopicModel:
         return chosen
 
     def assign_statement(self, score_row: np.ndarray, keyword_row: np.ndarray | None = None,
-                         prior: np.ndarray | None = None) -> list[TopicMatch]:
+                         prior: np.ndarray | None = None, about_deal: bool = False) -> list[TopicMatch]:
         """For a sentence known to state a party's position: the topics above the threshold, else the best
         topic if it clears the lower statement threshold ("the group rejected the proposal").
 
         `prior` (the article's topic weights, see document_prior): added to the fallback's scores, so an
-        unspecific statement goes to what the article is about."""
+        unspecific statement goes to what the article is about. `about_deal` (names_the_deal): a statement
+        on the deal as a whole that names no term goes to the headline term (the first topic configured)."""
         chosen = self.assign(score_row, keyword_row)
         if chosen or score_row.size == 0:
             return chosen
-        eligible = score_row >= self.settings.statement_threshold
+        headline = np.zeros(len(score_row), np.float32)
+        if about_deal and (keyword_row is None or not keyword_row.any()):
+            headline[0] = self.settings.headline_weight
+        eligible = (score_row >= self.settings.statement_threshold) | (headline > 0)
         if not eligible.any():
             return []
-        weighted = score_row if prior is None else score_row + self.settings.document_prior_weight * prior
+        weighted = score_row + headline
+        if prior is not None:
+            weighted = weighted + self.settings.document_prior_weight * prior
         best = int(np.argmax(np.where(eligible, weighted, -np.inf)))  # the prior breaks ties among eligible ones
         return [TopicMatch(self.topics[best].id, float(score_row[best]))]
 

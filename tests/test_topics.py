@@ -12,6 +12,15 @@ def test_keyword_pattern_variants():
     assert not pattern.search("firearms")
 
 
+def test_keyword_pattern_verb_forms_and_small_words():
+    pattern = keyword_pattern(["halt to the fighting", "end the war", "backtracked"])
+    assert pattern.search("would halt the fighting for four days")
+    assert pattern.search("a deal that ended the war")
+    assert pattern.search("accused them of backtracking")
+    assert not pattern.search("a halt to aid deliveries")
+    assert not pattern.search("the war ended")
+
+
 def test_contextual_vectors_stay_in_paragraph():
     vectors = np.eye(3, dtype=np.float32)
     out = contextual_vectors(vectors, [0, 0, 1], 0.5)
@@ -68,3 +77,17 @@ def test_a_keyword_naming_the_talks_does_not_name_a_term(fake_embedder):
     assert model.terms_named("He vowed to go on, with or without a captive deal.").tolist() == [False, False]
     assert model.terms_named("The captive release would follow the truce talks.").tolist() == [True, False]
     assert model.keyword_hits("with or without a captive deal").tolist() == [True, False]
+
+
+def test_a_statement_on_the_whole_deal_goes_to_the_headline_term(fake_embedder):
+    topics = [Topic("wages", "Wages", "Pay rises for workers.", ("wage",)),
+              Topic("strike", "Strike", "Walkouts.", ("strike",))]
+    model = TopicModel(topics, fake_embedder, TopicSettings(statement_threshold=0.1, headline_weight=0.5))
+    assert model.names_the_deal("The company said the union's demands were unaffordable.")
+    assert not model.names_the_deal("She said she would stay out as long as it takes.")
+    weak = np.array([0.05, 0.3])
+    nothing_named = np.array([False, False])
+    assert [m.topic for m in model.assign_statement(weak, nothing_named, None, True)] == ["wages"]
+    assert [m.topic for m in model.assign_statement(weak, nothing_named, None, False)] == ["strike"]
+    # a statement naming a term keeps its own topic
+    assert [m.topic for m in model.assign_statement(weak, np.array([False, True]), None, True)] == ["strike"]
