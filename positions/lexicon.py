@@ -36,6 +36,7 @@ PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("rule", "out"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
     ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose", ("vote", "down"): "oppose",
     ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
+    ("stand", "behind"): "support", ("stand", "with"): "support",
 }
 
 STANCE_NOUNS: dict[str, str] = {
@@ -45,7 +46,7 @@ STANCE_NOUNS: dict[str, str] = {
     **dict.fromkeys("acceptance approval agreement consent endorsement".split(), "accept"),
     **dict.fromkeys("rejection refusal dismissal veto insult nonstarter non-starter farce joke".split(), "reject"),
     **dict.fromkeys("support backing endorsement welcome".split(), "support"),
-    **dict.fromkeys("opposition objection criticism condemnation".split(), "oppose"),
+    **dict.fromkeys("opposition objection criticism condemnation reservation misgiving".split(), "oppose"),
 }
 
 STANCE_ADJECTIVES: dict[str, str] = {
@@ -128,3 +129,6 @@ NO_COMMENT_VERBS = frozenset("comment discuss elaborate say specify disclose giv
 HYPOTHETICAL_OR_TEMPORAL_MARKERS = frozenset("if since after before when while once whether".split())
 # "would suspend its retaliatory tariffs", "will halve the rate": the holder gives ground (accepts a term).
 CONCESSION_VERBS = frozenset("suspend halve lift lower reduce ease waive relax remove".split())
+# "reached a deal", "hailed the agreement": verbs and nouns of a deal being closed or endorsed.
+DEAL_CLOSING_VERBS = frozenset("reach strike clinch seal conclude".split())
+DEAL_NOUNS = frozenset("agreement deal contract accord ratification settlement pact compromise".split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONCESSION_VERBS,
-                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_MAKING_VERBS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS,
+                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS,
                       FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
                       HYPOTHETICAL_OR_TEMPORAL_MARKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
                       NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSITIVE_EVALUATION,
@@ -151,6 +151,8 @@ def stance_for_role(reading: StanceReading, role: str | None) -> str:
             reading.stance == "accept" or reading.kind in ("directive", "vow", "obligation") and reading.stance in (
                 "demand", "propose")):
         return "support"
+    if role == "principal" and reading.kind == "deal" and reading.stance == "support":
+        return "accept"  # a side that hails or votes for the deal it is party to accepts it
     return reading.stance
 
 
@@ -384,6 +386,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
+    if token.pos_ == "VERB" and lemma in DEAL_CLOSING_VERBS and any(_objects_of(token, DEAL_NOUNS)):
+        stance = "accept"  # "the two sides reached a deal", "struck an agreement"
     if stance == "propose" and token.pos_ == "NOUN" and _in_subject(token) and not is_anchor and not _own(token):
         return None  # "the offer was an insult", "none of the offers came close": what is judged, not done
     if stance in ("propose", "demand") and token.pos_ == "NOUN" and not is_anchor and _under_consideration(token):
@@ -422,9 +426,34 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if token.pos_ == "VERB" and stance in ("accept", "support") and has_obligation_modal(token):
         return StanceReading("demand", token.text, kind="directive")  # "Hamas must accept": a demand on Hamas
     negated = _is_negated(token)
+    if negated and stance == "accept" and _conditional_object(token):
+        return StanceReading("demand", token.text, True, kind="condition")  # "would not accept any deal that ..."
     if negated:
         stance = NEGATED_STANCE[stance]
+    if stance == "support" and token.pos_ == "VERB" and any(_objects_of(token, DEAL_NOUNS)):
+        return StanceReading(stance, token.text, negated, kind="deal")  # "hailed the agreement"
     return StanceReading(stance, token.text, negated)
+
+
+def _objects_of(verb, lemmas: frozenset[str]):
+    """The verb's objects (direct, or through its preposition) whose lemma is one of `lemmas`."""
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lemma_.lower() in lemmas:
+            yield child
+        if child.dep_ == "prep":
+            yield from (g for g in child.children if g.dep_ == "pobj" and g.lemma_.lower() in lemmas)
+
+
+def _conditional_object(verb) -> bool:
+    """'would not accept a deal that fails to ...', 'would not settle for anything less than ...': refusing every
+    deal but one of a kind sets that kind as the condition."""
+    for child in verb.children:
+        for obj in ([child] if child.dep_ == "dobj" else [g for g in child.children if g.dep_ == "pobj"]
+                    if child.dep_ == "prep" else []):
+            if any(c.dep_ == "relcl" for c in obj.children) or (
+                    obj.lemma_.lower() == "anything" and any(c.lower_ == "less" for c in obj.children)):
+                return True
+    return False
 
 
 def states_stance(verb) -> bool:
