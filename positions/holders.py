@@ -145,6 +145,18 @@ def _subject_of(verb):
     return None
 
 
+def _is_hypothetical(verb) -> bool:
+    """'It was unusual for an American president to announce ...': a 'for X to' clause is the writer's
+    comment on a kind of act, not a statement."""
+    return any(c.dep_ == "mark" and c.lower_ == "for" for c in verb.children)
+
+
+def _is_counterfactual(verb) -> bool:
+    """'Hamas could simply have agreed, he said': what a party did not do, in the speaker's words."""
+    aux = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return verb.tag_ == "VBN" and "have" in aux and any(a in ("could", "should", "would", "might") for a in aux)
+
+
 def _is_statement_verb(token) -> bool:
     lemma = token.lemma_.lower()
     if lemma in SPEECH_VERBS or lemma in STANCE_VERBS:
@@ -166,10 +178,14 @@ def _clauses_below(verb, depth: int = 3):
         frontier = nxt
 
 
-def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_party: str | None) -> HolderFinding:
+def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_party: str | None,
+                context_speaker: str | None = None) -> HolderFinding:
     """Resolve the holder of the position stated in one parsed sentence.
 
     `context_party` is the last named holder in the paragraph (for "he said", "the group said").
+    `context_speaker` is the party of the last speaker when that differs from the holder ("Blinken said Hamas had
+    asked for changes"): 'he' and 'she' are people, so they are the speaker, while "it" and "the group" may be
+    the relayed party.
     """
     token_party = mention_tokens(doc, mentions)
     quoted = any(ch in doc.text for ch in QUOTE_CHARS)
@@ -178,10 +194,13 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     according_party, according_anonymous = None, False
     for token in doc:
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            for to in (c for c in token.children if c.lower_ == "to"):
-                for obj in (c for c in to.children if c.dep_ == "pobj"):
-                    according_party, according_anonymous = _party_of_phrase(obj, token_party)
-            if according_party is None:
+            objects = [obj for to in token.children if to.lower_ == "to"
+                       for obj in to.children if obj.dep_ == "pobj"]
+            for obj in objects:
+                according_party, according_anonymous = _party_of_phrase(obj, token_party)
+            # a misparse may leave 'to' without its object; an object that names no party ("officials
+            # familiar with the talks") is a source who is no party, not the next party the sentence names
+            if according_party is None and not objects:
                 following = [t for t in doc[token.i:] if t.i in token_party]
                 according_party = token_party[following[0].i] if following else None
 
@@ -195,6 +214,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     for verb in ordered:
         if not (_is_statement_verb(verb) or _stance_adjective_head(verb)):
             continue
+        if _is_hypothetical(verb) or _is_counterfactual(verb):
+            continue
         subject = _subject_of(verb)
         if subject is None:
             continue
@@ -206,8 +227,9 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             speaker = (verb, party, attribution, subject)
             break
         if _is_generic_speaker(subject):
-            if context_party and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
-                speaker = (verb, context_party, "carried_over", subject)
+            carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
+            if carried and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
+                speaker = (verb, carried, "carried_over", subject)
                 break
             continue
         if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
@@ -301,12 +323,23 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
         if has_obligation_modal(inner):  # "Hamas must accept" is the speaker's demand
             continue
         subject = _subject_of(inner)
-        if subject is None:
+        if subject is None or not _names_a_party(subject, token_party):
             continue
         party, _ = _party_of_phrase(subject, token_party)
         if party and party != speaker_party:
             return inner, party
     return None
+
+
+def _names_a_party(subject, token_party: dict[int, str]) -> bool:
+    """The subject is a party or one of its people ("Hamas", "Hamas's leaders", "the leadership of Hamas"), not a
+    thing a party is merely attached to ("the timing of Mr. Netanyahu's remarks")."""
+    if subject.i in token_party or subject.lower_ in PRONOUNS:
+        return True
+    if subject.lemma_.lower() in GENERIC_SPEAKERS | ANONYMOUS_SPEAKERS:
+        return True
+    return any(c.i in token_party for c in subject.children
+               if c.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod"))  # not "Mr. Netanyahu's remarks"
 
 
 def _finding(party, attribution, doc, subject, anchor, relayed_by=None) -> HolderFinding:
