@@ -6,14 +6,21 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Party
-from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, PLAN_NOUNS, REPORTING_VERBS, PRONOUNS,
-                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+from .lexicon import (ANONYMOUS_SPEAKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PHRASAL_STANCES, PLAN_NOUNS,
+                      PRONOUNS, REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 from .models import Holder
 from .stance import has_obligation_modal, states_stance
 
 QUOTE_CHARS = "\"“”«»"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE_DEPS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp")
+# a party weighing or preparing a step ("Ford was considering a new offer"): relayed as that party's position
+INTENTION_VERBS = frozenset("weigh consider plan intend prepare mull contemplate".split())
+# what a plan named before spells out ("The proposal also included ...", "It did not include ...")
+PLAN_CONTENT_VERBS = frozenset("include contain provide cover guarantee envisage envision".split())
+# subordinators of a condition, time or reason clause (a clause they open reports no one's position)
+_ADVERBIAL_MARKS = frozenset("if unless until when whenever before after because while although though once as "
+                             "since provided".split())
 _ATTRIBUTION_CONFIDENCE = {"direct_quote": 0.9, "said_subject": 0.9, "according_to": 0.8,
                            "anonymous_official": 0.75, "possessive": 0.7, "carried_over": 0.6, "subject": 0.5}
 
@@ -298,6 +305,13 @@ def _plan_terms(doc):
             return token
         if token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("would", "will") for c in head.children):
             return token
+        if token.dep_ == "nsubj" and head.lemma_.lower() in PLAN_CONTENT_VERBS \
+                and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+            return token  # "The proposal, which ..., also included ...": the plan named before
+    for token in doc:  # "It did not include ...": the plan named in the sentence before
+        if token.lower_ == "it" and token.dep_ == "nsubj" and token.head.dep_ == "ROOT" \
+                and token.head.lemma_.lower() in PLAN_CONTENT_VERBS:
+            return token
     return None
 
 
@@ -318,10 +332,16 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
         # a speaker who is no party relays what a party said, too: "a person familiar with the talks said Ford
         # had signaled that it might go higher"
         relayed_speech = speaker_party is None and inner.lemma_.lower() in SPEECH_VERBS
-        if not (willing or stance_verb or relayed_speech):
+        # "the Chinese side had asked to strike out language": a request is the asking party's position
+        request = inner.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ == "xcomp" for c in inner.children)
+        # "said Stellantis was weighing whether to combine ...": what a party is weighing is its own
+        weighing = inner.lemma_.lower() in INTENTION_VERBS
+        if not (willing or stance_verb or relayed_speech or request or weighing):
             continue
         if has_obligation_modal(inner):  # "Hamas must accept" is the speaker's demand
             continue
+        if any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in inner.children):
+            continue  # "... but only if the union agreed": a condition the speaker sets, not a relayed position
         subject = _subject_of(inner)
         if subject is None or not _names_a_party(subject, token_party):
             continue

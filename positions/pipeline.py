@@ -27,7 +27,8 @@ from .topics import TopicModel, contextual_vectors
 
 Progress = Callable[[int, int], None]
 _GENERIC_SUBJECT = re.compile(r"\b(?:he|she|they|it|we|group|movement|official|officials|spokesman|spokeswoman|"
-                              r"minister|ministry|statement|according)\b", re.IGNORECASE)
+                              r"minister|ministry|statement|according|proposal|offer|plan|counteroffer|counterproposal)\b",
+                             re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=2)

@@ -223,3 +223,29 @@ def test_he_is_the_last_speaker_and_the_group_the_last_holder(nlp, talks):
         doc = nlp(sentence)
         finding = find_holder(doc, aliases.find(sentence), aliases, "south", context_speaker="broker")
         assert finding.holder.party == party
+
+
+def test_a_condition_the_speaker_sets_is_not_relayed(nlp, talks):
+    holder, _ = read(nlp, talks, "He said Southland was prepared to extend the truce, but only if Northland agreed "
+                                 "to pull back its troops.", context="south")
+    assert holder.party == "south"
+
+
+def test_a_request_reported_by_another_party_is_the_requester_position(nlp, talks):
+    holder, _ = read(nlp, talks, "Vale said the Southern side had asked to strike out the truce clause.")
+    assert (holder.party, holder.relayed_by) == ("south", "north")
+
+
+def test_a_party_weighing_a_step_holds_it(nlp, talks):
+    holder, _ = read(nlp, talks, "A person briefed on the talks said Southland was weighing whether to accept a "
+                                 "longer truce.")
+    assert holder.party == "south"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The proposal, which Vale described as generous, also included a two-week truce.",
+    "It did not include a permanent truce.",
+])
+def test_what_the_plan_named_before_includes(nlp, talks, sentence):
+    holder, _ = read(nlp, talks, sentence, context="north")
+    assert (holder.party, holder.attribution) == ("north", "carried_over")
