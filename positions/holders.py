@@ -18,6 +18,8 @@ _CLAUSE_DEPS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", 
 INTENTION_VERBS = frozenset("weigh consider plan intend prepare mull contemplate".split())
 # what a plan named before spells out ("The proposal also included ...", "It did not include ...")
 PLAN_CONTENT_VERBS = frozenset("include contain provide cover guarantee envisage envision".split())
+# written statements whose outlet names the speaker ("a commentary published in People's Daily said")
+PUBLICATION_NOUNS = frozenset("commentary editorial article column op-ed opinion post".split())
 # subordinators of a condition, time or reason clause (a clause they open reports no one's position)
 _ADVERBIAL_MARKS = frozenset("if unless until when whenever before after because while although though once as "
                              "since provided".split())
@@ -47,7 +49,7 @@ class AliasIndex:
             if key in self._party_of:
                 continue
             self._party_of[key] = party
-            pattern = re.escape(alias).replace("'", "['’]").replace("’", "['’]")
+            pattern = re.sub("['’]", "['’]", re.escape(alias))  # either apostrophe matches both
             (sensitive if alias != alias.lower() else insensitive).append(pattern)
         parts = []
         if sensitive:
@@ -111,7 +113,9 @@ def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, boo
             for token in child.subtree:
                 if token.i in token_party:
                     return token_party[token.i], anonymous
-        if child.dep_ == "prep" and child.lower_ in ("of", "for", "from"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "from") or (
+                child.dep_ in ("acl", "prep") and head.lemma_.lower() in PUBLICATION_NOUNS):
+            # "a commentary published in People's Daily", "an editorial in the Global Times"
             for token in child.subtree:
                 if token.i in token_party:
                     return token_party[token.i], anonymous
@@ -164,8 +168,31 @@ def _is_counterfactual(verb) -> bool:
     return verb.tag_ == "VBN" and "have" in aux and any(a in ("could", "should", "would", "might") for a in aux)
 
 
+def _states_nothing(token) -> bool:
+    """'Israeli forces pressed an offensive', 'the council voted on the resolution': a deed or a procedure.
+    'press' states a stance only with 'for' or someone pressed to act; 'vote' only for or against."""
+    lemma = token.lemma_.lower()
+    deps = {c.dep_: c for c in token.children}
+    preps = {c.lower_ for c in token.children if c.dep_ in ("prep", "prt")}
+    if lemma == "press":
+        return not (preps & {"for", "ahead"} or "xcomp" in deps or "ccomp" in deps) and not (
+            "dobj" in deps and deps["dobj"].pos_ in ("PROPN", "PRON"))
+    if lemma == "vote":
+        voted_on = any(obj.lemma_.lower() not in _TIME_WORDS for prep in token.children if prep.lower_ == "on"
+                       for obj in prep.children if obj.dep_ == "pobj")  # not "voted on Monday"
+        return voted_on and not preps & {"for", "against", "to"} and not any(
+            c.dep_ in ("xcomp", "ccomp") for c in token.children)
+    return False
+
+
+_TIME_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday day night morning evening "
+                        "weekend".split())
+
+
 def _is_statement_verb(token) -> bool:
     lemma = token.lemma_.lower()
+    if _states_nothing(token):
+        return False
     if lemma in SPEECH_VERBS or lemma in STANCE_VERBS:
         return True
     return any((lemma, child.lower_) in PHRASAL_STANCES for child in token.children if child.dep_ in ("prt", "prep"))
@@ -301,8 +328,8 @@ def _plan_terms(doc):
         if token.lemma_.lower() not in PLAN_NOUNS or token.pos_ != "NOUN":
             continue
         head = token.head
-        if token.dep_ == "pobj" and head.lower_ == "under":
-            return token
+        if token.dep_ == "pobj" and head.lower_ == "under" and _in_main_clause(head):
+            return token  # not "a list of prisoners who could be freed under the deal"
         if token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("would", "will") for c in head.children):
             return token
         if token.dep_ == "nsubj" and head.lemma_.lower() in PLAN_CONTENT_VERBS \
@@ -313,6 +340,15 @@ def _plan_terms(doc):
                 and token.head.lemma_.lower() in PLAN_CONTENT_VERBS:
             return token
     return None
+
+
+def _in_main_clause(token) -> bool:
+    """No relative or adjectival clause between the token and the root."""
+    while token.head.i != token.i:
+        if token.dep_ in ("relcl", "acl"):
+            return False
+        token = token.head
+    return True
 
 
 def _stance_adjective_head(verb) -> bool:

@@ -249,3 +249,27 @@ def test_a_party_weighing_a_step_holds_it(nlp, talks):
 def test_what_the_plan_named_before_includes(nlp, talks, sentence):
     holder, _ = read(nlp, talks, sentence, context="north")
     assert (holder.party, holder.attribution) == ("north", "carried_over")
+
+
+def test_aliases_with_an_apostrophe_match_either_apostrophe():
+    from positions.config import Party
+
+    aliases = AliasIndex([Party(id="north", name="Northland", aliases=("People's Voice",))])
+    found = [m.text for m in aliases.find("People's Voice and People’s Voice both said so.")]
+    assert found == ["People's Voice", "People’s Voice"]
+
+
+def test_a_commentary_speaks_for_the_outlet_that_published_it(nlp, talks):
+    holder, _ = read(nlp, talks, "A commentary published on Friday in the Southern Front's paper said Northland "
+                                 "should not underestimate its resolve on the truce.")
+    assert holder.party == "south"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Northern forces pressed an offensive near the truce line, and residents said hundreds had fled.",
+    "Members of the Broker State council voted on the truce resolution in the capital on Monday.",
+    "Southland's envoy published a list of captives who could be freed under the truce deal.",
+])
+def test_deeds_and_procedures_state_no_position(nlp, talks, sentence):
+    holder, _ = read(nlp, talks, sentence, context="broker")
+    assert holder.party is None
