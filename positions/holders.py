@@ -130,6 +130,8 @@ def _is_generic_speaker(token) -> bool:
     if token.lemma_.lower() not in GENERIC_SPEAKERS:
         return False
     modifiers = [c for c in token.children if c.dep_ not in ("punct", "cc")]
+    if not modifiers and token.tag_ == "NN":
+        return True  # headline style: "Union Says"
     return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers) and modifiers != []
 
 

@@ -273,3 +273,9 @@ def test_a_commentary_speaks_for_the_outlet_that_published_it(nlp, talks):
 def test_deeds_and_procedures_state_no_position(nlp, talks, sentence):
     holder, _ = read(nlp, talks, sentence, context="broker")
     assert holder.party is None
+
+
+def test_headline_speaker_without_article_is_generic_and_the_named_one_holds(nlp, talks):
+    holder, _ = read(nlp, talks, "Northland's first truce offer falls short, group says, as Odum vows to keep "
+                                 "fighting")
+    assert holder.party == "south"
