@@ -6,14 +6,23 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Party
-from .lexicon import (ANONYMOUS_SPEAKERS, GENERIC_SPEAKERS, PHRASAL_STANCES, PLAN_NOUNS, REPORTING_VERBS, PRONOUNS,
-                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+from .lexicon import (ANONYMOUS_SPEAKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PHRASAL_STANCES, PLAN_NOUNS,
+                      PRONOUNS, REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 from .models import Holder
 from .stance import has_obligation_modal, states_stance
 
 QUOTE_CHARS = "\"“”«»"
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE_DEPS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp")
+# a party weighing or preparing a step ("Ford was considering a new offer"): relayed as that party's position
+INTENTION_VERBS = frozenset("weigh consider plan intend prepare mull contemplate".split())
+# what a plan named before spells out ("The proposal also included ...", "It did not include ...")
+PLAN_CONTENT_VERBS = frozenset("include contain provide cover guarantee envisage envision".split())
+# written statements whose outlet names the speaker ("a commentary published in People's Daily said")
+PUBLICATION_NOUNS = frozenset("commentary editorial article column op-ed opinion post".split())
+# subordinators of a condition, time or reason clause (a clause they open reports no one's position)
+_ADVERBIAL_MARKS = frozenset("if unless until when whenever before after because while although though once as "
+                             "since provided".split())
 _ATTRIBUTION_CONFIDENCE = {"direct_quote": 0.9, "said_subject": 0.9, "according_to": 0.8,
                            "anonymous_official": 0.75, "possessive": 0.7, "carried_over": 0.6, "subject": 0.5}
 
@@ -40,7 +49,7 @@ class AliasIndex:
             if key in self._party_of:
                 continue
             self._party_of[key] = party
-            pattern = re.escape(alias).replace("'", "['’]").replace("’", "['’]")
+            pattern = re.sub("['’]", "['’]", re.escape(alias))  # either apostrophe matches both
             (sensitive if alias != alias.lower() else insensitive).append(pattern)
         parts = []
         if sensitive:
@@ -104,7 +113,9 @@ def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, boo
             for token in child.subtree:
                 if token.i in token_party:
                     return token_party[token.i], anonymous
-        if child.dep_ == "prep" and child.lower_ in ("of", "for", "from"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "for", "from") or (
+                child.dep_ in ("acl", "prep") and head.lemma_.lower() in PUBLICATION_NOUNS):
+            # "a commentary published in People's Daily", "an editorial in the Global Times"
             for token in child.subtree:
                 if token.i in token_party:
                     return token_party[token.i], anonymous
@@ -119,6 +130,8 @@ def _is_generic_speaker(token) -> bool:
     if token.lemma_.lower() not in GENERIC_SPEAKERS:
         return False
     modifiers = [c for c in token.children if c.dep_ not in ("punct", "cc")]
+    if not modifiers and token.tag_ == "NN":
+        return True  # headline style: "Union Says"
     return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers) and modifiers != []
 
 
@@ -145,8 +158,43 @@ def _subject_of(verb):
     return None
 
 
+def _is_hypothetical(verb) -> bool:
+    """'It was unusual for an American president to announce ...': a 'for X to' clause is the writer's
+    comment on a kind of act, not a statement."""
+    return any(c.dep_ == "mark" and c.lower_ == "for" for c in verb.children)
+
+
+def _is_counterfactual(verb) -> bool:
+    """'Hamas could simply have agreed, he said': what a party did not do, in the speaker's words."""
+    aux = [c.lower_ for c in verb.children if c.dep_ == "aux"]
+    return verb.tag_ == "VBN" and "have" in aux and any(a in ("could", "should", "would", "might") for a in aux)
+
+
+def _states_nothing(token) -> bool:
+    """'Israeli forces pressed an offensive', 'the council voted on the resolution': a deed or a procedure.
+    'press' states a stance only with 'for' or someone pressed to act; 'vote' only for or against."""
+    lemma = token.lemma_.lower()
+    deps = {c.dep_: c for c in token.children}
+    preps = {c.lower_ for c in token.children if c.dep_ in ("prep", "prt")}
+    if lemma == "press":
+        return not (preps & {"for", "ahead"} or "xcomp" in deps or "ccomp" in deps) and not (
+            "dobj" in deps and deps["dobj"].pos_ in ("PROPN", "PRON"))
+    if lemma == "vote":
+        voted_on = any(obj.lemma_.lower() not in _TIME_WORDS for prep in token.children if prep.lower_ == "on"
+                       for obj in prep.children if obj.dep_ == "pobj")  # not "voted on Monday"
+        return voted_on and not preps & {"for", "against", "to"} and not any(
+            c.dep_ in ("xcomp", "ccomp") for c in token.children)
+    return False
+
+
+_TIME_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday day night morning evening "
+                        "weekend".split())
+
+
 def _is_statement_verb(token) -> bool:
     lemma = token.lemma_.lower()
+    if _states_nothing(token):
+        return False
     if lemma in SPEECH_VERBS or lemma in STANCE_VERBS:
         return True
     return any((lemma, child.lower_) in PHRASAL_STANCES for child in token.children if child.dep_ in ("prt", "prep"))
@@ -166,10 +214,14 @@ def _clauses_below(verb, depth: int = 3):
         frontier = nxt
 
 
-def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_party: str | None) -> HolderFinding:
+def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_party: str | None,
+                context_speaker: str | None = None) -> HolderFinding:
     """Resolve the holder of the position stated in one parsed sentence.
 
     `context_party` is the last named holder in the paragraph (for "he said", "the group said").
+    `context_speaker` is the party of the last speaker when that differs from the holder ("Blinken said Hamas had
+    asked for changes"): 'he' and 'she' are people, so they are the speaker, while "it" and "the group" may be
+    the relayed party.
     """
     token_party = mention_tokens(doc, mentions)
     quoted = any(ch in doc.text for ch in QUOTE_CHARS)
@@ -178,10 +230,13 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     according_party, according_anonymous = None, False
     for token in doc:
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            for to in (c for c in token.children if c.lower_ == "to"):
-                for obj in (c for c in to.children if c.dep_ == "pobj"):
-                    according_party, according_anonymous = _party_of_phrase(obj, token_party)
-            if according_party is None:
+            objects = [obj for to in token.children if to.lower_ == "to"
+                       for obj in to.children if obj.dep_ == "pobj"]
+            for obj in objects:
+                according_party, according_anonymous = _party_of_phrase(obj, token_party)
+            # a misparse may leave 'to' without its object; an object that names no party ("officials
+            # familiar with the talks") is a source who is no party, not the next party the sentence names
+            if according_party is None and not objects:
                 following = [t for t in doc[token.i:] if t.i in token_party]
                 according_party = token_party[following[0].i] if following else None
 
@@ -195,6 +250,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     for verb in ordered:
         if not (_is_statement_verb(verb) or _stance_adjective_head(verb)):
             continue
+        if _is_hypothetical(verb) or _is_counterfactual(verb):
+            continue
         subject = _subject_of(verb)
         if subject is None:
             continue
@@ -206,8 +263,9 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             speaker = (verb, party, attribution, subject)
             break
         if _is_generic_speaker(subject):
-            if context_party and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
-                speaker = (verb, context_party, "carried_over", subject)
+            carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
+            if carried and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
+                speaker = (verb, carried, "carried_over", subject)
                 break
             continue
         if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
@@ -272,11 +330,27 @@ def _plan_terms(doc):
         if token.lemma_.lower() not in PLAN_NOUNS or token.pos_ != "NOUN":
             continue
         head = token.head
-        if token.dep_ == "pobj" and head.lower_ == "under":
-            return token
+        if token.dep_ == "pobj" and head.lower_ == "under" and _in_main_clause(head):
+            return token  # not "a list of prisoners who could be freed under the deal"
         if token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("would", "will") for c in head.children):
             return token
+        if token.dep_ == "nsubj" and head.lemma_.lower() in PLAN_CONTENT_VERBS \
+                and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children):
+            return token  # "The proposal, which ..., also included ...": the plan named before
+    for token in doc:  # "It did not include ...": the plan named in the sentence before
+        if token.lower_ == "it" and token.dep_ == "nsubj" and token.head.dep_ == "ROOT" \
+                and token.head.lemma_.lower() in PLAN_CONTENT_VERBS:
+            return token
     return None
+
+
+def _in_main_clause(token) -> bool:
+    """No relative or adjectival clause between the token and the root."""
+    while token.head.i != token.i:
+        if token.dep_ in ("relcl", "acl"):
+            return False
+        token = token.head
+    return True
 
 
 def _stance_adjective_head(verb) -> bool:
@@ -296,17 +370,34 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
         # a speaker who is no party relays what a party said, too: "a person familiar with the talks said Ford
         # had signaled that it might go higher"
         relayed_speech = speaker_party is None and inner.lemma_.lower() in SPEECH_VERBS
-        if not (willing or stance_verb or relayed_speech):
+        # "the Chinese side had asked to strike out language": a request is the asking party's position
+        request = inner.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ == "xcomp" for c in inner.children)
+        # "said Stellantis was weighing whether to combine ...": what a party is weighing is its own
+        weighing = inner.lemma_.lower() in INTENTION_VERBS
+        if not (willing or stance_verb or relayed_speech or request or weighing):
             continue
         if has_obligation_modal(inner):  # "Hamas must accept" is the speaker's demand
             continue
+        if any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in inner.children):
+            continue  # "... but only if the union agreed": a condition the speaker sets, not a relayed position
         subject = _subject_of(inner)
-        if subject is None:
+        if subject is None or not _names_a_party(subject, token_party):
             continue
         party, _ = _party_of_phrase(subject, token_party)
         if party and party != speaker_party:
             return inner, party
     return None
+
+
+def _names_a_party(subject, token_party: dict[int, str]) -> bool:
+    """The subject is a party or one of its people ("Hamas", "Hamas's leaders", "the leadership of Hamas"), not a
+    thing a party is merely attached to ("the timing of Mr. Netanyahu's remarks")."""
+    if subject.i in token_party or subject.lower_ in PRONOUNS:
+        return True
+    if subject.lemma_.lower() in GENERIC_SPEAKERS | ANONYMOUS_SPEAKERS:
+        return True
+    return any(c.i in token_party for c in subject.children
+               if c.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod"))  # not "Mr. Netanyahu's remarks"
 
 
 def _finding(party, attribution, doc, subject, anchor, relayed_by=None) -> HolderFinding:

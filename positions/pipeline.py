@@ -27,7 +27,8 @@ from .topics import TopicModel, contextual_vectors
 
 Progress = Callable[[int, int], None]
 _GENERIC_SUBJECT = re.compile(r"\b(?:he|she|they|it|we|group|movement|official|officials|spokesman|spokeswoman|"
-                              r"minister|ministry|statement|according)\b", re.IGNORECASE)
+                              r"minister|ministry|statement|according|proposal|offer|plan|counteroffer|counterproposal)\b",
+                             re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=2)
@@ -115,22 +116,25 @@ class Analyser:
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,
                    d) -> list[Position]:
         positions: list[Position] = []
-        paragraph, context_party, document_party = -1, None, None
+        paragraph, context_party, document_party, context_speaker = -1, None, None, None
         for i, sentence in enumerate(sentences):
             if sentence.paragraph != paragraph:
-                paragraph, context_party = sentence.paragraph, None
+                paragraph, context_party, context_speaker = sentence.paragraph, None, None
             quantities = extract_quantities(sentence.text)
             stated = resolve_stated_date(sentence.text, doc.published)
             base = dict(sentence_index=i, numbers=tuple(quantities), date=stated.date or doc.published,
                         date_precision=stated.precision)
             finding = None
             if (d, i) in parsed:
-                finding = find_holder(parsed[(d, i)], mentions[i], self.aliases, context_party or document_party)
+                finding = find_holder(parsed[(d, i)], mentions[i], self.aliases, context_party or document_party,
+                                      context_speaker)
             elif mentions[i]:
                 context_party = mentions[i][0].party  # cheap context from sentences not parsed
+                context_speaker = None
             holder = finding.holder if finding else None
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
+                context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken
             matches = self.topic_model.assign_statement(
                 topic_rows[i], self.topic_model.terms_named(sentence.text), prior,
                 self.topic_model.names_the_deal(sentence.text)) if holder and holder.party else []

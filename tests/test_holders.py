@@ -182,3 +182,100 @@ def test_anonymous_non_party_source_relays_what_a_party_signalled(nlp, talks):
     holder, _ = read_reading(nlp, talks, "A person familiar with the talks said Southland had signaled that it "
                                          "might extend the truce.")
     assert (holder.party, holder.attribution) == ("south", "anonymous_official")
+
+
+def test_according_to_a_source_who_is_no_party_does_not_take_the_next_party(nlp, talks):
+    holder, _ = read(nlp, talks, "The Northern proposal, according to two officials familiar with the talks, "
+                                 "would see Southland free ten captives in exchange for a truce.")
+    assert (holder.party, holder.attribution) == ("north", "possessive")
+
+
+def test_analysts_relay_no_position_of_a_thing_a_party_is_attached_to(nlp, talks):
+    holder, _ = read(nlp, talks, "Analysts said the timing of President Vale's remarks suggested a truce was "
+                                 "not his priority.")
+    assert holder.party is None
+
+
+def test_a_party_official_is_not_relaying_the_remarks_of_another(nlp, talks):
+    holder, _ = read(nlp, talks, "Mr. Odum said President Vale's remarks showed that he wanted to prolong the war, "
+                                 "and insisted that Southland would not give up its demand for a truce.")
+    assert holder.party == "south"
+
+
+def test_writer_comment_on_a_kind_of_act_is_no_statement(nlp, talks):
+    holder, _ = read(nlp, talks, "It was unusual for a Northern president to announce the terms of a truce offer "
+                                 "before the talks, and analysts said Vale appeared to be in a hurry.")
+    assert holder.party is None
+
+
+def test_what_a_party_could_have_done_is_the_speakers_view(nlp, talks):
+    aliases = AliasIndex(talks.parties)
+    sentence = "Southland could simply have agreed to the truce, he said, but instead it waited two weeks."
+    doc = nlp(sentence)
+    finding = find_holder(doc, aliases.find(sentence), aliases, "south", context_speaker="broker")
+    assert (finding.holder.party, finding.holder.attribution) == ("broker", "carried_over")
+
+
+def test_he_is_the_last_speaker_and_the_group_the_last_holder(nlp, talks):
+    aliases = AliasIndex(talks.parties)
+    for sentence, party in (("He said the truce would hold only if the shelling stopped.", "broker"),
+                            ("The group said it would not accept any truce.", "south")):
+        doc = nlp(sentence)
+        finding = find_holder(doc, aliases.find(sentence), aliases, "south", context_speaker="broker")
+        assert finding.holder.party == party
+
+
+def test_a_condition_the_speaker_sets_is_not_relayed(nlp, talks):
+    holder, _ = read(nlp, talks, "He said Southland was prepared to extend the truce, but only if Northland agreed "
+                                 "to pull back its troops.", context="south")
+    assert holder.party == "south"
+
+
+def test_a_request_reported_by_another_party_is_the_requester_position(nlp, talks):
+    holder, _ = read(nlp, talks, "Vale said the Southern side had asked to strike out the truce clause.")
+    assert (holder.party, holder.relayed_by) == ("south", "north")
+
+
+def test_a_party_weighing_a_step_holds_it(nlp, talks):
+    holder, _ = read(nlp, talks, "A person briefed on the talks said Southland was weighing whether to accept a "
+                                 "longer truce.")
+    assert holder.party == "south"
+
+
+@pytest.mark.parametrize("sentence", [
+    "The proposal, which Vale described as generous, also included a two-week truce.",
+    "It did not include a permanent truce.",
+])
+def test_what_the_plan_named_before_includes(nlp, talks, sentence):
+    holder, _ = read(nlp, talks, sentence, context="north")
+    assert (holder.party, holder.attribution) == ("north", "carried_over")
+
+
+def test_aliases_with_an_apostrophe_match_either_apostrophe():
+    from positions.config import Party
+
+    aliases = AliasIndex([Party(id="north", name="Northland", aliases=("People's Voice",))])
+    found = [m.text for m in aliases.find("People's Voice and People’s Voice both said so.")]
+    assert found == ["People's Voice", "People’s Voice"]
+
+
+def test_a_commentary_speaks_for_the_outlet_that_published_it(nlp, talks):
+    holder, _ = read(nlp, talks, "A commentary published on Friday in the Southern Front's paper said Northland "
+                                 "should not underestimate its resolve on the truce.")
+    assert holder.party == "south"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Northern forces pressed an offensive near the truce line, and residents said hundreds had fled.",
+    "Members of the Broker State council voted on the truce resolution in the capital on Monday.",
+    "Southland's envoy published a list of captives who could be freed under the truce deal.",
+])
+def test_deeds_and_procedures_state_no_position(nlp, talks, sentence):
+    holder, _ = read(nlp, talks, sentence, context="broker")
+    assert holder.party is None
+
+
+def test_headline_speaker_without_article_is_generic_and_the_named_one_holds(nlp, talks):
+    holder, _ = read(nlp, talks, "Northland's first truce offer falls short, group says, as Odum vows to keep "
+                                 "fighting")
+    assert holder.party == "south"
