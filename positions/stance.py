@@ -178,6 +178,8 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
             reading = None if _owned_by_other(token, other_parties) else _reading_at(token, token.i == anchor)
             if reading is not None and reading.stance in ("demand", "support") and _urges_after_faulting(start, token):
                 return StanceReading("oppose", token.text)
+            if reading is not None and reading.stance == "reject" and start.lemma_.lower() == "warn":
+                return StanceReading("oppose", reading.cue, reading.negated)  # "warned the demands would make it impossible"
             if reading is not None:
                 return reading
             # predicates before subjects: "the draft is acceptable" is an accept, not a proposal
@@ -259,12 +261,34 @@ def _condition_in(anchor) -> StanceReading | None:
     lowers = [t.lower_ for t in clause]
     for i, word in enumerate(lowers):
         if word == "unless" or _condition_phrase(lowers, i):
+            if _offers_in(clause, anchor):  # "could agree to a staffing rule as long as showrunners keep the say"
+                return StanceReading("propose", word, kind="condition")
             return StanceReading("demand", word)
     for t in clause:
         if t.pos_ in ("VERB", "AUX") and t.i != anchor.i and has_obligation_modal(t) and \
                 t.lemma_.lower() not in AGREEMENT_VERBS:  # "Hamas must accept" is handled as a directive
             return StanceReading("demand", t.text, kind="obligation")
     return None
+
+
+def _offers_in(clause, anchor) -> bool:
+    """An offer in the holder's clause: a verb under 'could / might / can', or one of offer, propose, willing,
+    ready, prepared ('offered to hold the vote as long as ...')."""
+    for t in clause:
+        if t.i == anchor.i and t.lemma_.lower() in SPEECH_VERBS:
+            continue
+        if t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ in POSSIBILITY_MODALS for c in t.children) \
+                and not _is_negated(t) and _party_like_subject(t):
+            return True
+        if _cue_of(t) == "propose" and t.pos_ in ("VERB", "ADJ") and not _is_negated(t):
+            return True
+    return False
+
+
+def _party_like_subject(verb) -> bool:
+    """The subject could be a party: a name, a pronoun or a generic speaker ('the companies'), not 'a cease-fire'."""
+    return any(c.dep_ == "nsubj" and (c.pos_ in ("PROPN", "PRON") or c.lemma_.lower() in GENERIC_SPEAKERS)
+               for c in verb.children)
 
 
 def _condition_phrase(lowers: list[str], i: int) -> bool:
@@ -392,6 +416,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
         return None  # "the offer was an insult", "none of the offers came close": what is judged, not done
     if stance in ("propose", "demand") and token.pos_ == "NOUN" and not is_anchor and _under_consideration(token):
         return None
+    if stance == "accept" and token.pos_ == "NOUN" and not is_anchor and _names_the_deal(token):
+        return None  # "the agreement covers four million people", "a target in the agreement"
     if stance == "demand" and token.pos_ == "VERB" and any(  # "the proposal calls for a six-week pause"; but
             c.dep_ == "nsubj" and c.lemma_.lower() in PLAN_NOUNS and not any(g.dep_ == "poss" for g in c.children)
             for c in token.children):  # "the union's own proposal calls for" states the union's demands
@@ -477,6 +503,13 @@ def _ready_on_terms(adjective) -> bool:
 def _own(noun) -> bool:
     """'its offer', 'our proposal': the speaker's own (another party's is caught by _owned_by_other)."""
     return any(c.dep_ == "poss" and c.lower_ in ("its", "our", "their", "my") for c in noun.children)
+
+
+def _names_the_deal(noun) -> bool:
+    """'agreement' as the name of the deal (its subject, or after in / under / of), not an act of agreeing."""
+    if _in_subject(noun):
+        return True
+    return noun.dep_ == "pobj" and noun.head.lower_ in ("in", "under", "of", "by", "within")
 
 
 def _in_subject(token) -> bool:

@@ -77,6 +77,14 @@ def reading_of(nlp, negotiation, sentence):
     # what a party is urged to do decides the stance of the call
     ("Lind urged both sides to return to the table and settle the truce.", "support"),
     ("Vale urged his allies to vote the truce down.", "oppose"),
+    # refusing every deal but one of a kind sets a condition; an offer on a condition is an offer
+    ("Odum said Southland would not accept any truce that left troops in the capital.", "demand"),
+    ("Vale said Northland could agree to a longer truce as long as the shelling stopped.", "propose"),
+    ("Vale said a truce could take hold as soon as Southland freed the captives.", "demand"),
+    # the agreement named as a thing; warnings
+    ("Lind said the truce agreement covers four provinces.", "report"),
+    ("Vale warned that Southland's truce terms would make it impossible to rebuild.", "oppose"),
+    ("The two sides reached a truce agreement on Monday, Lind said.", "accept"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
