@@ -472,11 +472,12 @@ def _objects_of(verb, lemmas: frozenset[str]):
 
 def _conditional_object(verb) -> bool:
     """'would not accept a deal that fails to ...', 'would not settle for anything less than ...': refusing every
-    deal but one of a kind sets that kind as the condition."""
+    deal but one of a kind sets that kind as the condition ('a pause that would let Israel resume the fighting'
+    describes the proposal refused, not a kind)."""
     for child in verb.children:
         for obj in ([child] if child.dep_ == "dobj" else [g for g in child.children if g.dep_ == "pobj"]
                     if child.dep_ == "prep" else []):
-            if any(c.dep_ == "relcl" for c in obj.children) or (
+            if any(c.dep_ == "relcl" and not _future(c) for c in obj.children) or (
                     obj.lemma_.lower() == "anything" and any(c.lower_ == "less" for c in obj.children)):
                 return True
     return False

@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from positions.config import Settings  # noqa: E402
 from positions.embeddings import make_embedder  # noqa: E402
 from positions.evaluation import evaluate_files  # noqa: E402
 
@@ -36,7 +37,7 @@ TARGETS = {"holder_accuracy": 0.90, "stance_accuracy": 0.80, "topic_macro_f1": 0
 
 
 def readme_table(results: dict[str, dict]) -> str:
-    columns = list(TARGETS) + ["stance_accuracy_found"]
+    columns = list(TARGETS) + ["stance_accuracy_found", "stance_human_agreement"]
     rows = ["| negotiation | split | sentences | " + " | ".join(c.replace("_", " ") for c in columns) + " |",
             "|---|---|---|" + "---|" * len(columns),
             "| target (held-out) | | | " + " | ".join(f"{TARGETS[c]:.2f}" if c in TARGETS else "" for c in columns)
@@ -46,39 +47,82 @@ def readme_table(results: dict[str, dict]) -> str:
             if split in result:
                 figures = result[split]
                 cells = [f"{figures[c]:.3f}" if figures.get(c) is not None else "n/a" for c in columns]
-                rows.append(f"| {name} | {split} | {figures['sentences']} | " + " | ".join(cells) + " |")
+                label = f"{name} (unseen)" if result.get("unseen") else name
+                rows.append(f"| {label} | {split} | {figures['sentences']} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
-def write_readme(results: dict[str, dict]) -> None:
+def stance_sentence_table(results: dict[str, dict]) -> str:
+    rows = ["| sentences | split | count | stance accuracy | holder found |", "|---|---|---|---|---|"]
+    for name, report in results.items():
+        rows.append(f"| {name} | {'held-out' if name.startswith('heldout') else 'dev'} | {report['sentences']} | "
+                    f"{report['stance_accuracy']:.3f} | {report['holder_found']:.3f} |")
+    return "\n".join(rows)
+
+
+def write_readme(results: dict[str, dict], stance_results: dict[str, dict]) -> None:
     readme = REPO / "README.md"
     text = readme.read_text(encoding="utf-8")
     block = (f"<!-- eval-figures -->\nMeasured {dt.date.today().isoformat()} with `python scripts/evaluate.py` "
              "(stance accuracy found: on positions found with the right holder and topic).\n\n"
-             + readme_table(results) + "\n<!-- /eval-figures -->")
+             + readme_table(results) + "\n\nThe stance rules on single sentences from twelve other negotiations "
+             "(`python -m positions eval-stance FILE`):\n\n" + stance_sentence_table(stance_results)
+             + "\n<!-- /eval-figures -->")
     readme.write_text(re.sub(r"<!-- eval-figures -->.*?<!-- /eval-figures -->", lambda _: block, text, flags=re.S),
                       encoding="utf-8")
 
 
+def agreement_by_split() -> dict[tuple[str, str], float]:
+    from agreement import agreement_pairs  # scripts/agreement.py
+
+    groups: dict[tuple[str, str], list] = {}
+    for row_id, pair in agreement_pairs():
+        negotiation, split, _ = row_id.split("/")
+        groups.setdefault((negotiation, split), []).append(pair)
+    return {key: round(sum(a == b for a, b in pairs) / len(pairs), 3) for key, pairs in groups.items()}
+
+
+def stance_sentence_results() -> dict[str, dict]:
+    """eval-stance on each file of data/stance_sentences (the dev-* files together)."""
+    from positions.pipeline import load_spacy
+    from positions.stance_eval import load_stance_rows, score_stance
+
+    nlp = load_spacy(Settings().pipeline.spacy_model)
+    folder = REPO / "data" / "stance_sentences"
+    groups = {"dev-*.jsonl": sorted(folder.glob("dev-*.jsonl")), "heldout-*.jsonl": sorted(folder.glob("heldout-*.jsonl"))}
+    out = {}
+    for name, files in groups.items():
+        if files:
+            report = score_stance(load_stance_rows(files), nlp)
+            out[name] = {k: report[k] for k in ("sentences", "stance_accuracy", "holder_found")}
+            print(f"stance sentences {name:16} {out[name]['stance_accuracy']:.3f} (n={out[name]['sentences']})")
+    return out
+
+
 def main() -> int:
     embedder = make_embedder()
+    agreement = agreement_by_split()
     results: dict[str, dict] = {}
     print(f"{'negotiation':22} {'split':8} " + " ".join(f"{h[:14]:>14}" for h in HEADLINE))
     for folder in sorted((REPO / "data" / "eval").iterdir()):
         negotiation = REPO / "data" / "negotiations" / folder.name
         if not folder.is_dir() or not negotiation.is_dir():
             continue
-        result = {"measured": dt.date.today().isoformat(), "command": "python scripts/evaluate.py"}
+        result = {"measured": dt.date.today().isoformat(), "command": "python scripts/evaluate.py",
+                  "unseen": (folder / "UNSEEN.txt").exists()}
         for split in ("dev", "heldout"):
             labels = folder / f"{split}.jsonl"
             if labels.exists():
                 report = evaluate_files([str(labels)], str(negotiation), embedder=embedder)
                 result[split] = headline(report)
+                if (folder.name, split) in agreement:  # the ceiling: a second annotator's stance agreement
+                    result[split]["stance_human_agreement"] = agreement[(folder.name, split)]
                 print(f"{folder.name:22} {split:8} " + " ".join(
                     f"{result[split][h] if result[split][h] is not None else float('nan'):>14.3f}" for h in HEADLINE))
         (folder / "latest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         results[folder.name] = result
-    write_readme(results)
+    stance_results = stance_sentence_results()
+    write_readme(results, stance_results)
     return 0
 
 

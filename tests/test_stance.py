@@ -80,6 +80,7 @@ def reading_of(nlp, negotiation, sentence):
     # refusing every deal but one of a kind sets a condition; an offer on a condition is an offer
     ("Odum said Southland would not accept any truce that left troops in the capital.", "demand"),
     ("Vale said Northland could agree to a longer truce as long as the shelling stopped.", "propose"),
+    ("Odum said Southland would not accept a truce that would let Northland rearm.", "reject"),
     ("Vale said a truce could take hold as soon as Southland freed the captives.", "demand"),
     # the agreement named as a thing; warnings
     ("Lind said the truce agreement covers four provinces.", "report"),
