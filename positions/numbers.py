@@ -2,7 +2,8 @@
 
 Regex tokens plus small lexicons, no model (this runs on every sentence). Never quantities: dates and years,
 times, ordinals, labels ("Resolution 2735", "Phase One", "No. 5"), ages ("24-year-old"), fractions
-("two-thirds"), "two-state", pronoun "one" ("no one", "one of the") and attribution counts ("two officials said").
+("two-thirds"), "two-state", pronoun or article "one" ("no one", "one of the", "one worker said"), names ("401(k)")
+and counts that name the parties ("the two sides").
 """
 from __future__ import annotations
 
@@ -63,6 +64,18 @@ _SPEAKERS = set("officials sources spokesmen spokeswomen spokespeople spokespers
 _SOURCE_NOUNS = set("people persons diplomats negotiators mediators analysts experts insiders officers members "
                     "lawmakers ministers leaders representatives".split())
 _SOURCE_CUES = set("said say says told familiar briefed close knowledgeable informed".split())
+# nouns for the parties themselves: "the two sides", "all three automakers" refer, they do not count
+_PARTY_UNITS = set("sides automakers carmakers".split())  # "Union Accuses Two Automakers"
+_PARTY_UNITS_AFTER_DET = set("parties companies countries nations governments delegations leaders powers economies "
+                             "superpowers".split())  # only after "the", "all", "their", ...: "the two countries"
+_DETERMINERS = set("the all both these those their its our his her".split())
+# "one" as an indefinite article before an actor: "one worker said", "one Wall Street firm"
+_ONE_ARTICLE_UNITS = _SPEAKERS | _SOURCE_NOUNS | set(
+    "workers employees firms companies executives economists analysts officials sources residents observers "
+    "advisers advisors critics investors banks".split())
+_FRACTIONS = {"half": 0.5, "third": 1 / 3, "thirds": 1 / 3, "quarter": 0.25, "quarters": 0.25}
+_PARTITIVE_DETS = set("the his her its their our your these those".split())  # "two of his top aides"
+_TIME_MODIFIERS = {"earlier", "later"}  # "three earlier drafts"
 _VOTE_RE = re.compile(r"\b(?:vot(?:e|es|ed|ing)|passed|adopted|abstain\w*|abstention\w*|ballot\w*)\b", re.I)
 _TOKEN_RE = re.compile(
     r"(?P<time>\d{1,2}[:.]\d{2}(?=\s*[ap]\.?m\b)|\d{1,2}:\d{2}(?::\d{2})?|\d+/\d+)"
@@ -122,7 +135,7 @@ def extract_quantities(text: str) -> list[Quantity]:
             out.extend(pair)
             i = second.j  # type: ignore[union-attr]
             continue
-        single = _single(text, toks, num)
+        single = _single(text, toks, num, vote)
         if single:
             out.append(single)
         i = num.j
@@ -187,6 +200,9 @@ def _parse_number(toks: list[_Tok], i: int) -> _Num | None:
 
 def _parse_words(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     """A spelled-out number ("forty-two", "one and a half million", "a dozen") -> (value, end token)."""
+    fraction = _parse_fraction(toks, i)
+    if fraction is not None:
+        return fraction
     total, current, last, k = 0.0, 0.0, "", i
     if _low(toks, k) in ("a", "an") and _low(toks, k + 1) in _SCALE_WORDS:
         current, last, k = 1.0, "a", k + 1
@@ -223,6 +239,17 @@ def _parse_words(toks: list[_Tok], i: int) -> tuple[float, int] | None:
     if last in ("", "a"):
         return None
     return total + current, k
+
+
+def _parse_fraction(toks: list[_Tok], i: int) -> tuple[float, int] | None:
+    """"a quarter of a trillion", "three quarters of a million" -> (value, end token); None otherwise."""
+    first = _low(toks, i)
+    numerator = 1.0 if first in ("a", "an") else float(_SMALL.get(first, 0))
+    share = _FRACTIONS.get(_low(toks, i + 1))
+    if not numerator or share is None or _low(toks, i + 2) != "of" or _low(toks, i + 3) not in ("a", "an"):
+        return None
+    big = _BIG.get(_low(toks, i + 4))
+    return (numerator * share * big, i + 5) if big else None
 
 
 def _is_number_word(w: str) -> bool:
@@ -268,10 +295,17 @@ def _excluded(toks: list[_Tok], num: _Num, attached_ok: bool = False) -> bool:
             and num.value < 120 and not num.spelled:
         return True
     # times: "5 p.m.", "0800 GMT"
-    if after in _TIME_AFTER:
+    if after in _TIME_AFTER or _is_code_name(toks, num.j):
         return True
-    # "one" as a pronoun: "no one", "the one"
-    return num.spelled == "one" and prev is not None and prev.low in _ONE_PRONOUN_BEFORE
+    # "one" as a pronoun: "no one", "the one" (not "the one-year deal")
+    return num.spelled == "one" and prev is not None and prev.low in _ONE_PRONOUN_BEFORE \
+        and not (after in _HYPHENS and _adjacent(toks[num.j - 1], toks[num.j]))
+
+
+def _is_code_name(toks: list[_Tok], j: int) -> bool:
+    """A number glued to a bracketed letter is a name: "401(k)", "501(c)"."""
+    return j + 2 < len(toks) and toks[j].text == "(" and _adjacent(toks[j - 1], toks[j]) \
+        and toks[j + 1].kind == "word" and len(toks[j + 1].text) <= 2 and toks[j + 2].text == ")"
 
 
 # --- units ----------------------------------------------------------------------------------------------------
@@ -306,7 +340,7 @@ def _unit(toks: list[_Tok], num: _Num) -> tuple[str, int] | None:
 def _head(toks: list[_Tok], j: int, value: float) -> tuple[str, int] | None:
     """The counted noun after a number, skipping modifiers ("700 Palestinian prisoners" -> prisoners)."""
     k = j
-    if value != 1 and _low(toks, k) == "of" and _low(toks, k + 1) == "the":  # "33 of the hostages"
+    if value != 1 and _low(toks, k) == "of" and _low(toks, k + 1) in _PARTITIVE_DETS:  # "33 of the hostages"
         k += 2
     run: list[int] = []
     joined = False
@@ -318,6 +352,9 @@ def _head(toks: list[_Tok], j: int, value: float) -> tuple[str, int] | None:
         if t.text in _HYPHENS and run and _adjacent(toks[k - 1], t) and k + 1 < len(toks) \
                 and toks[k + 1].kind == "word" and _adjacent(t, toks[k + 1]):
             k, joined = k + 1, True  # compound modifier: "Hamas-held"
+            continue
+        if t.low in _TIME_MODIFIERS and _low(toks, k + 1) not in _STOP and _low(toks, k + 1).isalpha():
+            k += 1  # "three earlier drafts"
             continue
         if t.kind != "word" or t.low in _STOP:
             break
@@ -372,18 +409,42 @@ def _make(text: str, toks: list[_Tok], num: _Num, unit: str, end: int, qualifier
     return Quantity(num.value, unit, text[start:stop], qualifier, start, stop)
 
 
-def _single(text: str, toks: list[_Tok], num: _Num) -> Quantity | None:
+def _single(text: str, toks: list[_Tok], num: _Num, vote: bool = False) -> Quantity | None:
     found = _unit(toks, num)
     if found is None:
         return None
     unit, end = found
+    if not unit and vote and _is_tally(toks, num):
+        unit = "votes"
+    qualifier = _qualifier(toks, num.i)
+    if not qualifier and (_names_the_parties(toks, num, unit) or _one_as_article(toks, num, unit)):
+        return None
     if not unit and num.value == 1:  # "one of the", "one another", a lone "1"
         return None
     if num.spelled == "one" and _low(toks, num.j) in _ONE_IDIOM_HEADS \
             and _low(toks, num.i - 1) not in _ONE_COUNTING_BEFORE:
         return None
-    qualifier = _qualifier(toks, num.i)
     return _make(text, toks, num, unit, end, None if qualifier == "between" else qualifier)
+
+
+def _names_the_parties(toks: list[_Tok], num: _Num, unit: str) -> bool:
+    """"the two sides", "all three companies", "Detroit's three automakers": a reference, not a count."""
+    if not (2 <= num.value <= 5 and num.value.is_integer() and num.scale == 1 and not num.currency):
+        return False
+    prev = _low(toks, num.i - 1)
+    after_det = prev in _DETERMINERS or prev.endswith(("'s", "’s", "s'", "s’"))
+    return unit in _PARTY_UNITS or unit in _PARTY_UNITS_AFTER_DET and after_det
+
+
+def _one_as_article(toks: list[_Tok], num: _Num, unit: str) -> bool:
+    """"one worker said", "one Wall Street firm": "one" stands for "a" before an actor."""
+    return num.spelled == "one" and unit in _ONE_ARTICLE_UNITS and _low(toks, num.i - 1) not in _ONE_COUNTING_BEFORE
+
+
+def _is_tally(toks: list[_Tok], num: _Num) -> bool:
+    """"a vote of fourteen to none", "passed 14 to none": one side of a vote ("none" is no number)."""
+    before = [t.low for t in toks[max(0, num.i - 2):num.i]]
+    return before == ["vote", "of"] or _low(toks, num.j) in ("to", "against") and _low(toks, num.j + 1) == "none"
 
 
 def _second_of_pair(toks: list[_Tok], num: _Num) -> _Num | None:

@@ -205,3 +205,46 @@ def test_a_label_word_before_a_duration_still_counts_it():
     found = [(q.value, q.unit) for q in extract_quantities("a truce of 135 days, each phase forty-five days long")]
     assert found == [(135.0, "days"), (45.0, "days")]
     assert extract_quantities("Phase One would begin at once.") == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # partitives take the noun after a determiner; "earlier" modifies the counted noun
+    ("a visit to Washington by two of his top aides", [(2, "aides", None)]),
+    ("five of their children were freed", [(5, "children", None)]),
+    ("as it had on three earlier drafts.", [(3, "drafts", None)]),
+    ("two days earlier, he said", [(2, "days", None)]),
+    # a vote against none: one side of the tally ("none" is no number)
+    ("The resolution passed by a vote of fourteen to none.", [(14, "votes", None)]),
+    # fractions of a scale word
+    ("a quarter of a trillion dollars", [(2.5e11, "dollars", None)]),
+    ("three quarters of a million people", [(7.5e5, "people", None)]),
+    ("half a million refugees", [(5e5, "refugees", None)]),
+    # real counts after "the" survive; a hyphenated "one-year" after "the" counts
+    ("Israel freed the 700 prisoners", [(700, "prisoners", None)]),
+    ("Israel freed the three hostages", [(3, "hostages", None)]),
+    ("troops on the two corridors", [(2, "corridors", None)]),
+    ("the one-year deal", [(1, "years", None)]),
+    ("more than three companies bid", [(3, "companies", "more than")]),
+    ("three companies bid for the contract", [(3, "companies", None)]),
+    ("One worker said she had spent 19 years at the plant", [(19, "years", None)]),
+    ("Hamas would free one hostage for every three prisoners", [(1, "hostages", None), (3, "prisoners", None)]),
+    ("only one official attended", [(1, "officials", None)]),
+])
+def test_partitives_votes_fractions_and_kept_counts(text: str, expected: list[tuple[float, str, str | None]]) -> None:
+    assert triples(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # the parties named by a count: references, not quantities
+    "for the two sides to work out", "opened talks with the three Detroit automakers",
+    "Union Accuses Two Automakers of Stalling", "a strike at all three companies",
+    "the first of Detroit's three automakers", "pressure on the two companies", "talks between the two countries",
+    "both sides",
+    # "one" as an article before an actor
+    "One worker, who asked not to be named, said", "Analysts at one Wall Street firm estimated",
+    "Economists at one consulting firm", "a senior official at one of the companies",
+    # names
+    "only 401(k) accounts", "its 401(k) contributions",
+])
+def test_references_articles_and_names_are_not_quantities(text: str) -> None:
+    assert extract_quantities(text) == []
