@@ -14,6 +14,7 @@ ATTRIBUTIONS = (
     "possessive",  # X's opposition to ..., the X statement
     "carried_over",  # he said / the group said -> last named holder in the paragraph
     "subject",  # X (plain subject of the clause, no speech verb)
+    "relative_clause",  # ..., a demand X has refused (a second party's position in another party's sentence)
 )
 DATE_PRECISIONS = ("day", "week", "month", "year", "published")
 

@@ -21,6 +21,7 @@ from .numbers import extract_quantities
 from .parse_text import text_for_parser
 from .readers import iter_documents
 from .sentences import split_sentences
+from .side_positions import side_positions
 from .stance import classify_stance, stance_for_role, stance_near
 from .store import Store
 from .topics import TopicModel, contextual_vectors
@@ -157,7 +158,20 @@ class Analyser:
                     party=holder.party, topic=match.topic, stance=stance, attribution=holder.attribution,
                     speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
+            positions.extend(self._side_rows(doc_tokens, token_party, holder, matches, base))
         return positions
+
+    def _side_rows(self, doc, token_party, holder, matches, base) -> list[Position]:
+        """Rows for a second party's position in a relative clause ('..., a demand Israel has refused'), on the
+        sentence's terms, without its numbers (they belong to the holder's statement)."""
+        rows = []
+        for side in side_positions(doc, token_party, holder.party):
+            stance = stance_for_role(side.reading, self.aliases.role(side.party))
+            rows.extend(Position(
+                party=side.party, topic=match.topic, stance=stance, attribution="relative_clause",
+                relayed_by=holder.party, confidence=round(0.8 * holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3),
+                topic_score=round(match.score, 4), **{**base, "numbers": ()}) for match in matches)
+        return rows
 
     def _stance_on(self, doc, anchor, match: TopicMatch, reading):
         """The stance on one of several terms of a sentence, read near that term's keyword."""

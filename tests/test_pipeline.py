@@ -125,3 +125,16 @@ def test_build_sample_store(tmp_path, fake_embedder):
     assert report.added >= 30 and not report.failed
     assert {"gaza-2023", "uaw-2023"} <= set(store.negotiation_names())
     assert seen and seen[-1] == max(seen)
+
+
+def test_a_second_party_in_a_relative_clause_gets_its_own_row(tmp_path, store, analyser):
+    (tmp_path / "b.md").write_text(
+        "---\ntitle: Union holds out\ndate: 2024-05-08\nsource: Harbour Wire\n---\n"
+        "The Dockworkers Union has insisted that any agreement include a pay raise of 20 percent, a demand the Port "
+        "Authority has so far refused.\n", encoding="utf-8")
+    ingest([str(tmp_path / "b.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    rows = rows[rows["topic"] == "wages"].set_index("party")
+    assert (rows.loc["union", "stance"], rows.loc["port", "stance"]) == ("demand", "reject")
+    assert (rows.loc["port", "attribution"], rows.loc["port", "relayed_by"]) == ("relative_clause", "union")
+    assert rows.loc["port", "numbers"] == [] and rows.loc["union", "numbers"]  # the numbers are the union's
