@@ -246,6 +246,12 @@ def evaluate_files(label_paths: Sequence[str], negotiation_dir: str, articles_di
     return report
 
 
+def confusion_lines(confusion: dict[str, dict[str, int]]) -> list[str]:
+    """The stance confusion matrix as text lines, gold -> predicted counts."""
+    return ["  stance confusion (gold -> predicted):"] + [
+        f"    {gold:8} " + ", ".join(f"{p}: {n}" for p, n in predicted.items()) for gold, predicted in confusion.items()]
+
+
 def format_report(report: dict, worst: int = 15) -> str:
     pct = lambda v: "  n/a" if v is None else f"{v:5.3f}"  # noqa: E731
     lines = [
@@ -265,9 +271,7 @@ def format_report(report: dict, worst: int = 15) -> str:
     ]
     for topic, t in report["topic"]["per_topic"].items():
         lines.append(f"    {topic:22} P {pct(t['precision'])}  R {pct(t['recall'])}  F1 {pct(t['f1'])}  n={t['support']}")
-    lines.append("  stance confusion (gold -> predicted):")
-    for gold, preds in report["stance_confusion"].items():
-        lines.append(f"    {gold:8} " + ", ".join(f"{p}: {n}" for p, n in preds.items()))
+    lines += confusion_lines(report["stance_confusion"])
     if worst and report["misses"]:
         lines.append(f"  worst misses ({min(worst, len(report['misses']))} of {len(report['misses'])}):")
         for miss in report["misses"][:worst]:

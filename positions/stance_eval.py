@@ -13,6 +13,7 @@ from typing import Sequence
 
 from .config import Party
 from .errors import InputError
+from .evaluation import confusion_lines
 from .holders import AliasIndex, find_holder, mention_tokens
 from .models import STANCES
 from .parse_text import text_for_parser
@@ -104,9 +105,7 @@ def format_stance_report(report: dict, worst: int = 15) -> str:
     lines = [f"{report['sentences']} sentences: stance accuracy {report['stance_accuracy']:.3f} "
              f"(holder found by the holder finder in {report['holder_found']:.3f})", "  per negotiation:"]
     lines += [f"    {name:32} {value:.3f}" for name, value in report["per_negotiation"].items()]
-    lines.append("  stance confusion (gold -> predicted):")
-    for gold, predicted in report["stance_confusion"].items():
-        lines.append(f"    {gold:8} " + ", ".join(f"{p}: {n}" for p, n in predicted.items()))
+    lines += confusion_lines(report["stance_confusion"])
     if worst and report["misses"]:
         lines.append(f"  misses ({min(worst, len(report['misses']))} of {len(report['misses'])}):")
         for miss in report["misses"][:worst]:
