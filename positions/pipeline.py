@@ -89,6 +89,7 @@ class Analyser:
         offsets = np.cumsum([0] + [len(s) for s in split])
         topic_rows: list[np.ndarray] = []
         priors: list[np.ndarray] = []  # per document: the topics it is about (for statements naming no term)
+        process_rows: list[np.ndarray] = []  # per sentence: closeness to the negotiation process (no term)
         for number, sentences in enumerate(split):
             block = vectors[offsets[number]:offsets[number + 1]]
             context = contextual_vectors(block, [s.paragraph for s in sentences], self.settings.topics.context_weight)
@@ -96,6 +97,7 @@ class Analyser:
             hits = self.topic_model.keyword_matrix(texts)
             topic_rows.append(self.topic_model.scores(context, texts, hits))
             priors.append(self.topic_model.document_prior(hits))
+            process_rows.append(self.topic_model.process_similarity(context))
 
         # parse only sentences that have a topic and could name a holder
         mentions = [[self.aliases.find(s.text) for s in sentences] for sentences in split]
@@ -108,13 +110,14 @@ class Analyser:
 
         results = []
         for d, doc in enumerate(documents):
-            positions = self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d)
+            positions = self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d,
+                                        process_rows[d])
             results.append(AnalysedDocument(doc, tuple(split[d]), tuple(positions),
                                             vectors[offsets[d]:offsets[d + 1]]))
         return results
 
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,
-                   d) -> list[Position]:
+                   d, process_row=None) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party, context_speaker = -1, None, None, None
         for i, sentence in enumerate(sentences):
@@ -137,7 +140,8 @@ class Analyser:
                 context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken
             matches = self.topic_model.assign_statement(
                 topic_rows[i], self.topic_model.terms_named(sentence.text), prior,
-                self.topic_model.names_the_deal(sentence.text)) if holder and holder.party else []
+                self.topic_model.names_the_deal(sentence.text),
+                None if process_row is None else float(process_row[i])) if holder and holder.party else []
             if not matches:
                 positions.append(Position(party=None, topic=None, stance=None, **base))
                 continue

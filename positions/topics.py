@@ -57,6 +57,22 @@ def _inflected(word: str) -> str:
     return "(?:" + re.escape(word) + r"(?:s|es|d|ed)?|" + re.escape(stem) + "ing)"
 
 
+# The negotiation process, not a term of the deal: who meets whom, who mediates or takes part, how the talks are
+# going, legal steps about the bargaining. Negotiation-independent; a statement closer to these than to every
+# topic, naming no term, states no position ("looked forward to constructive talks", "would not take part").
+PROCESS_PROTOTYPES = (
+    "The two sides will meet again next week to continue the talks.",
+    "The delegation arrived for a new round of negotiations with the mediators.",
+    "The company said it looked forward to constructive talks with the other side.",
+    "A spokesman said the president would not take part in the negotiations.",
+    "The group filed legal charges accusing the other side of refusing to bargain in good faith.",
+    "Officials said they had not asked for outside help and did not want anyone else at the table.",
+    "The spokesman declined to comment on the state of the negotiations.",
+    "The talks were described as productive, and the negotiators will report back to their leaders.",
+    "The official denied reports about the talks, calling them inaccurate.",
+)
+
+
 def prototype_texts(topic: Topic) -> list[str]:
     """Texts whose embeddings stand for a topic: its description, its examples and its keywords."""
     texts = [f"{topic.name}: {topic.description}", *topic.examples]
@@ -93,8 +109,16 @@ class TopicModel:
             for text in prototype_texts(topic):
                 texts.append(text)
                 owners.append(number)
-        self._prototypes = embedder.embed(texts) if texts else np.zeros((0, 0), np.float32)
+        # one batch: the topics' prototypes, then the built-in process prototypes
+        embedded = embedder.embed(texts + list(PROCESS_PROTOTYPES)) if texts else np.zeros((0, 0), np.float32)
+        self._prototypes, self._process = embedded[:len(texts)], embedded[len(texts):]
         self._owners = np.asarray(owners)
+
+    def process_similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """(n_sentences,): best cosine between each sentence and the built-in process prototypes."""
+        if len(vectors) == 0 or not len(self._process):
+            return np.full(len(vectors), -1.0, np.float32)
+        return (vectors @ self._process.T).max(axis=1)
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
         """(n_sentences, n_topics): best cosine between each sentence and each topic's prototypes."""
@@ -166,13 +190,19 @@ class TopicModel:
         return chosen
 
     def assign_statement(self, score_row: np.ndarray, keyword_row: np.ndarray | None = None,
-                         prior: np.ndarray | None = None, about_deal: bool = False) -> list[TopicMatch]:
+                         prior: np.ndarray | None = None, about_deal: bool = False,
+                         process: float | None = None) -> list[TopicMatch]:
         """For a sentence known to state a party's position: the topics above the threshold, else the best
         topic if it clears the lower statement threshold ("the group rejected the proposal").
 
         `prior` (the article's topic weights, see document_prior): added to the fallback's scores, so an
         unspecific statement goes to what the article is about. `about_deal` (names_the_deal): a statement
-        on the deal as a whole that names no term goes to the headline term (the first topic configured)."""
+        on the deal as a whole that names no term goes to the headline term (the first topic configured).
+        `process` (process_similarity): a statement naming no term that is closer to the negotiation process than
+        to every topic states no position."""
+        if process is not None and score_row.size and (keyword_row is None or not keyword_row.any()) \
+                and process > float(score_row.max()) + self.settings.process_margin:
+            return []
         chosen = self.assign(score_row, keyword_row)
         if chosen or score_row.size == 0:
             return chosen
