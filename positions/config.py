@@ -49,6 +49,9 @@ class TopicSettings:
     headline_weight: float = setting(
         0.5, "Added to the first topic in topics.yaml (the headline term of the deal) when a statement speaks of "
              "the deal as a whole and names no term (\"the group accepted the proposal\").")
+    background_keywords_count: bool = setting(
+        False, "Whether a term named only in the background of a statement (a condition or time clause, where or to "
+               "whom it was said) counts as a term of the statement; when False its keyword bonus is dropped.")
     process_margin: float = setting(
         0.1, "A statement naming no term states no position when it is closer, by more than this margin, to the "
              "built-in prototypes of the negotiation process (meetings, mediation, legal steps, who takes part) "

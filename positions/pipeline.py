@@ -16,6 +16,7 @@ from .dates import resolve_stated_date
 from .embeddings import Embedder, make_embedder
 from .errors import ConfigError, InputError
 from .holders import AliasIndex, find_holder, mention_tokens
+from .lexicon import SPEECH_VERBS
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
 from .parse_text import text_for_parser
@@ -138,8 +139,15 @@ class Analyser:
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
                 context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken
+            score_row, named = topic_rows[i], self.topic_model.terms_named(sentence.text)
+            if holder and holder.party and named.any():
+                # a term named only in a condition or in the setting of the speech is no term of the statement
+                foreground = self.topic_model.foreground_terms(parsed[(d, i)], finding.anchor, named, SPEECH_VERBS)
+                if self.settings.topics.background_keywords_count is False and (foreground != named).any():
+                    score_row = score_row - self.settings.topics.keyword_bonus * (named & ~foreground)
+                    named = foreground
             matches = self.topic_model.assign_statement(
-                topic_rows[i], self.topic_model.terms_named(sentence.text), prior,
+                score_row, named, prior,
                 self.topic_model.names_the_deal(sentence.text),
                 None if process_row is None else float(process_row[i])) if holder and holder.party else []
             if not matches:

@@ -73,6 +73,50 @@ PROCESS_PROTOTYPES = (
 )
 
 
+# A clause that only sets a condition or a time for what is said: "if the group frees captives", "once they are
+# freed", "as long as they are held". A term named there is not what the holder states a position on.
+_SUBORDINATORS = frozenset("if once as when whenever after before while".split())
+# Where and when a party spoke, not what it said: "said in a meeting with ...", "said on Monday at ...".
+_SETTING_PREPOSITIONS = frozenset("in at on during from after before with outside inside near".split())
+_ADDRESSEE_VERBS = frozenset("tell inform brief address".split())  # "told a meeting of ..." names the audience
+_SETTING_VERBS = frozenset("speak meet visit travel appear stand sit wear".split())  # "speaking at ..."
+
+
+def in_background(doc, token_index: int, anchor: int | None, speech_verbs: frozenset[str] = frozenset()) -> bool:
+    """Whether a word of the parsed sentence sits outside what the holder states (the holder's verb: `anchor`):
+    in a conditional or time clause ("would consider a pause if the group freed captives"), or, under a speech verb,
+    in the setting of the speech rather than its content ("said in a meeting with the families of ...",
+    "told a meeting of ...", "speaking at a news conference ...")."""
+    if anchor is None:
+        return False
+    token = doc[token_index]
+    for _ in range(24):
+        if token.i == anchor:
+            return False
+        head = token.head
+        if head is token:
+            return False  # the anchor is not above the word: no judgement
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in token.children):
+            return True
+        if head.i == anchor and head.lemma_.lower() in speech_verbs and _is_setting(token, head, speech_verbs):
+            return True
+        token = head
+    return False
+
+
+def _is_setting(token, verb, speech_verbs: frozenset[str]) -> bool:
+    """A dependent of a speech verb that tells where, when or to whom it was said."""
+    if token.dep_ == "prep":
+        return token.lower_ in _SETTING_PREPOSITIONS
+    if token.dep_ == "npadvmod":
+        return True
+    if token.dep_ in ("dobj", "dative"):
+        return verb.lemma_.lower() in _ADDRESSEE_VERBS
+    if token.dep_ == "advcl":  # "speaking at a news conference", not "adding that ..." nor "though he ..."
+        return token.lemma_.lower() in _SETTING_VERBS
+    return False
+
+
 def prototype_texts(topic: Topic) -> list[str]:
     """Texts whose embeddings stand for a topic: its description, its examples and its keywords."""
     texts = [f"{topic.name}: {topic.description}", *topic.examples]
@@ -144,6 +188,25 @@ class TopicModel:
     def names_the_deal(text: str) -> bool:
         """Whether the text speaks of the deal as a whole: "the proposal", "the offer", "their demands"."""
         return bool(_NAMES_THE_DEAL.search(text))
+
+    def foreground_terms(self, doc, anchor: int | None, named: np.ndarray,
+                         speech_verbs: frozenset[str] = frozenset()) -> np.ndarray:
+        """`named` (terms_named of the sentence) without the terms whose keywords all sit in the background of the
+        holder's statement (in_background): a condition, a time clause, where or to whom it was said."""
+        out = np.asarray(named, dtype=bool).copy()
+        if anchor is None:
+            return out
+        for number, topic in enumerate(self.topics):
+            if not out[number]:
+                continue
+            roots = []
+            for start, end in self.keyword_spans(doc.text, topic.id):
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    roots.append(span.root.i)
+            if roots and all(in_background(doc, i, anchor, speech_verbs) for i in roots):
+                out[number] = False
+        return out
 
     def keyword_hits(self, text: str) -> np.ndarray:
         return np.array([bool(p and p.search(text)) for p in self._patterns], dtype=bool)

