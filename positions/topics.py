@@ -104,6 +104,22 @@ def in_background(doc, token_index: int, anchor: int | None, speech_verbs: froze
     return False
 
 
+_ENABLING_VERBS = frozenset("allow let enable permit".split())
+
+
+def is_means(doc, token_index: int) -> bool:
+    """Whether a word is in the subject of an enabling verb ("the truce would allow trucks of aid to enter"): that
+    term is the means, the statement is about what it allows."""
+    token = doc[token_index]
+    for _ in range(8):
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            return token.head.lemma_.lower() in _ENABLING_VERBS
+        if token.head is token or token.dep_ not in ("compound", "amod", "pobj", "prep", "det", "nmod", "appos"):
+            return False
+        token = token.head
+    return False
+
+
 def _is_setting(token, verb, speech_verbs: frozenset[str]) -> bool:
     """A dependent of a speech verb that tells where, when or to whom it was said."""
     if token.dep_ == "prep":
@@ -196,6 +212,7 @@ class TopicModel:
         out = np.asarray(named, dtype=bool).copy()
         if anchor is None:
             return out
+        means: list[int] = []  # terms that are only the subject of an enabling verb
         for number, topic in enumerate(self.topics):
             if not out[number]:
                 continue
@@ -206,6 +223,10 @@ class TopicModel:
                     roots.append(span.root.i)
             if roots and all(in_background(doc, i, anchor, speech_verbs) for i in roots):
                 out[number] = False
+            elif roots and all(is_means(doc, i) for i in roots):
+                means.append(number)
+        if means and any(out[n] for n in range(len(out)) if n not in means):
+            out[means] = False  # "the pause would allow more aid in": a statement on the aid
         return out
 
     def keyword_hits(self, text: str) -> np.ndarray:

