@@ -39,7 +39,7 @@ class TopicSettings:
         0.25, "Lower threshold for a sentence in which a party states a position (its best topic is taken).")
     keyword_bonus: float = setting(0.3, "Added to the similarity when a topic keyword occurs in the sentence.")
     context_weight: float = setting(0.25, "Weight of the neighbouring sentences in the sentence's topic vector.")
-    max_topics_per_sentence: int = setting(3, "At most this many topics per sentence.")
+    max_topics_per_sentence: int = setting(4, "At most this many topics per sentence.")
     second_topic_margin: float = setting(0.25, "A second topic must score within this margin of the first.")
     second_topic_needs_keyword: bool = setting(
         True, "A second or third topic is kept only when one of its keywords occurs in the sentence itself.")
