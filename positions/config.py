@@ -39,7 +39,7 @@ class TopicSettings:
         0.25, "Lower threshold for a sentence in which a party states a position (its best topic is taken).")
     keyword_bonus: float = setting(0.3, "Added to the similarity when a topic keyword occurs in the sentence.")
     context_weight: float = setting(0.25, "Weight of the neighbouring sentences in the sentence's topic vector.")
-    max_topics_per_sentence: int = setting(3, "At most this many topics per sentence.")
+    max_topics_per_sentence: int = setting(4, "At most this many topics per sentence.")
     second_topic_margin: float = setting(0.25, "A second topic must score within this margin of the first.")
     second_topic_needs_keyword: bool = setting(
         True, "A second or third topic is kept only when one of its keywords occurs in the sentence itself.")
@@ -49,6 +49,13 @@ class TopicSettings:
     headline_weight: float = setting(
         0.5, "Added to the first topic in topics.yaml (the headline term of the deal) when a statement speaks of "
              "the deal as a whole and names no term (\"the group accepted the proposal\").")
+    background_keywords_count: bool = setting(
+        False, "Whether a term named only in the background of a statement (a condition or time clause, where or to "
+               "whom it was said) counts as a term of the statement; when False its keyword bonus is dropped.")
+    process_margin: float = setting(
+        0.1, "A statement naming no term states no position when it is closer, by more than this margin, to the "
+             "built-in prototypes of the negotiation process (meetings, mediation, legal steps, who takes part) "
+             "than to every topic (a large value turns the test off).")
 
 
 @dataclass(frozen=True)

