@@ -43,6 +43,8 @@ PRESENTING_VERBS = frozenset("pass introduce reintroduce unveil release present 
 ISSUING_VERBS = PRESENTING_VERBS | frozenset("propose offer put make confirm write prepare issue post distribute "
                                              "announce give provide negotiate sign organise organize approve adopt "
                                              "read".split())
+# passing on another party's stance: "Oman conveyed Iran's acceptance", "Qatar relayed a Taliban offer"
+CONVEYING_VERBS = frozenset("relay convey deliver pass transmit forward hand present submit send bring carry".split())
 _ADVERBIAL_MARKS = frozenset("if unless until when whenever before after because while although though once as "
                              "since provided".split())
 _ATTRIBUTION_CONFIDENCE = {"direct_quote": 0.9, "said_subject": 0.9, "according_to": 0.8,
@@ -180,6 +182,9 @@ def _party_by_preposition(head, child, token_party: dict[int, str]) -> str | Non
     return None
 
 
+_POSSESSIVE_PRONOUNS = frozenset("its their his her".split())
+
+
 def _is_generic_speaker(token) -> bool:
     """'he', 'they', 'the group', 'the ministry': a speaker named earlier. 'The Gaza health ministry' or
     'officials familiar with the talks' name someone else (or no one) and are not carried over."""
@@ -190,7 +195,10 @@ def _is_generic_speaker(token) -> bool:
     modifiers = [c for c in token.children if c.dep_ not in ("punct", "cc")]
     if not modifiers and token.tag_ == "NN":
         return True  # headline style: "Union Says"
-    return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers) and modifiers != []
+    # "the group", "its leaders", "her spokesman", "the group's spokesman"
+    return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") or
+               c.dep_ == "poss" and (c.lower_ in _POSSESSIVE_PRONOUNS or _is_generic_speaker(c))
+               for c in modifiers) and modifiers != []
 
 
 def _declines_comment(verb) -> bool:
@@ -353,6 +361,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 anonymous = subject.lemma_.lower() in ANONYMOUS_SPEAKERS
                 return _finding(relayed[1], "anonymous_official" if anonymous else "said_subject", doc, subject,
                                 relayed[0].i)
+            if according_party is not None and according_document:
+                break  # "The offer stated ..., according to a summary Southland posted": the publisher's
             return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
 
     if speaker is not None:
@@ -393,6 +403,25 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             party = _party_of_phrase(subject, token_party)[0] if subject is not None else None
             if party is not None:
                 return _finding(party, "said_subject", doc, subject, token.i)
+
+    # 3b'. a speaker the clause chain misses: "..., the group announced" parsed under an object, "a list of changes
+    # it said would ..." (not one in a condition or time clause: "once the IAEA confirms that ...")
+    for verb in doc:
+        if verb.lemma_.lower() not in SPEECH_VERBS or verb in ordered or _in_adverbial_clause(verb):
+            continue
+        if verb.dep_ == "relcl" and not any(c.dep_ == "ccomp" for c in verb.children):
+            continue  # "the proposal, which Vale described as generous": a word on the plan, not its holder
+        subject = _subject_of(verb)
+        if subject is None or not any(c.i == subject.i for c in verb.children):
+            continue
+        party, anonymous = _party_of_phrase(subject, token_party)
+        if party is None and _is_generic_speaker(subject):
+            carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
+            party = carried or _antecedent(doc, subject, token_party)
+            if party is not None:
+                return _finding(party, "carried_over", doc, subject, verb.i)
+        if party is not None:
+            return _finding(party, "anonymous_official" if anonymous else "said_subject", doc, subject, verb.i)
 
     # 3c. a party's plan that would do something ("The Northern bill would ...", "Vale reintroduced his bill,
     # which would ...", "Southland passed a bill that would ...")
@@ -438,6 +467,16 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 if party:
                     return _finding(party, "subject", doc, subject, root.i)
     return HolderFinding(Holder(None), None, False)
+
+
+def _in_adverbial_clause(token) -> bool:
+    """The token's clause, or one above it, opens with 'if', 'once', 'after' ..."""
+    while True:
+        if any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in token.children):
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
 
 
 def _with_clauses(verbs):
@@ -538,7 +577,14 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
             (inner.lemma_.lower(), c.lower_) in PHRASAL_STANCES for c in inner.children)
         # a speaker who is no party relays what a party said, too: "a person familiar with the talks said Ford
         # had signaled that it might go higher"
-        relayed_speech = speaker_party is None and inner.lemma_.lower() in SPEECH_VERBS
+        relayed_speech = inner.lemma_.lower() in SPEECH_VERBS and (speaker_party is None or any(
+            c.dep_ == "ccomp" for c in inner.children))  # "Qatar said the Taliban had signalled they would ..."
+        # "Oman conveyed Iran's acceptance": the stance noun's owner holds what another party passes on
+        for obj in inner.children:
+            if obj.dep_ == "dobj" and inner.lemma_.lower() in CONVEYING_VERBS and obj.lemma_.lower() in STANCE_NOUNS:
+                owner, _ = _party_of_phrase(obj, token_party)
+                if owner is not None and owner != speaker_party:
+                    return obj, owner
         # "the Chinese side had asked to strike out language": a request is the asking party's position
         request = inner.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ == "xcomp" for c in inner.children)
         # "said Stellantis was weighing whether to combine ...": what a party is weighing is its own

@@ -379,3 +379,27 @@ def test_according_to_documents_and_several_sources(nlp, talks, sentence, party)
 def test_the_owner_of_a_plan_holds_its_terms(nlp, talks, sentence, party):
     holder, _ = read(nlp, talks, sentence)
     assert holder.party == party
+
+
+@pytest.mark.parametrize("sentence, party", [
+    # "its leaders", "the group's spokesman": generic speakers that refer back to the party before them
+    ("Southern fighters will keep their positions until March, their leaders said.", "south"),
+    ("The Southern Front will keep its name, the group's spokesman said.", "south"),
+    # a speaker the clause chain misses, in a relative clause under an object
+    ("Northland released a list of changes it said would make the truce acceptable.", "north"),
+    # a party passing on another party's stance
+    ("Brokerian envoys conveyed Southland's acceptance of the truce, a Northern official said.", "south"),
+    # a party's speech relayed by another party
+    ("Lind said Southland had signalled that it would extend the truce.", "south"),
+    # a document as the speaker, its publisher named by according-to
+    ("The offer also stated that the truce would last a month, according to a summary Northland posted.", "north"),
+])
+def test_generic_hidden_conveyed_and_relayed_speakers(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
+
+
+def test_a_speaker_in_a_condition_clause_is_not_the_holder(nlp, talks):
+    holder, _ = read(nlp, talks, "The council endorsed the truce, which will end the embargo once Lind confirms "
+                                 "that Southland has withdrawn.")
+    assert holder.party != "broker"
