@@ -466,7 +466,22 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 party, _ = _party_of_phrase(subject, token_party)
                 if party:
                     return _finding(party, "subject", doc, subject, root.i)
+
+    # 7. a headline tells what its subject does: "Southland Concedes on Truce Date", "Vale Won't Budge on Truce"
+    if _is_headline(doc):
+        for root in roots:
+            subject = _subject_of(root)
+            if subject is not None and root.pos_ in ("VERB", "AUX") and _names_a_party(subject, token_party):
+                party, _ = _party_of_phrase(subject, token_party)
+                if party:
+                    return _finding(party, "subject", doc, subject, root.i)
     return HolderFinding(Holder(None), None, False)
+
+
+def _is_headline(doc) -> bool:
+    """A short line without a full stop: a headline."""
+    text = doc.text.rstrip()
+    return bool(text) and len(doc) <= 16 and not text.endswith((".", "?", "!", '"', "”", "'", "’"))
 
 
 def _in_adverbial_clause(token) -> bool:

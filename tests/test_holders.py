@@ -403,3 +403,16 @@ def test_a_speaker_in_a_condition_clause_is_not_the_holder(nlp, talks):
     holder, _ = read(nlp, talks, "The council endorsed the truce, which will end the embargo once Lind confirms "
                                  "that Southland has withdrawn.")
     assert holder.party != "broker"
+
+
+@pytest.mark.parametrize("headline, party", [
+    ("Southland Concedes on Truce Date", "south"),
+    ("Vale Won't Budge on Truce as Talks Resume", "north"),
+])
+def test_a_headline_tells_what_its_subject_does(nlp, talks, headline, party):
+    assert read_headline(nlp, talks, headline).party == party
+
+
+def test_a_sentence_telling_a_deed_has_no_holder(nlp, talks):
+    holder, _ = read(nlp, talks, "Southern fighters crossed the river at dawn.")
+    assert holder.party is None
