@@ -330,7 +330,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     for root in roots:
         ordered.append(root)
         ordered.extend(_clauses_below(root, depth=4))
-    ordered.extend(_with_clauses(ordered))
+    with_speakers = _with_clauses(ordered)
+    ordered.extend(with_speakers)
     speaker = None  # (verb, party, attribution, subject token)
     for verb in ordered:
         if not (_is_statement_verb(verb) or _stance_adjective_head(verb)):
@@ -372,6 +373,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             inner_verb, inner_party = relayed
             return _finding(inner_party, "said_subject", doc, subject, inner_verb.i, relayed_by=party)
         relayed_by = according_party if according_party and according_party != party else None
+        if verb in with_speakers and roots and (_is_statement_verb(roots[0]) or states_stance(roots[0])):
+            verb = roots[0]  # "Southland objected, with Odum calling it unfair": the main clause carries the stance
         return _finding(party, attribution, doc, subject, verb.i, relayed_by=relayed_by)
 
     if according_document:  # "Northland will withdraw, according to a text released by Southland": a commitment
@@ -419,9 +422,10 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
             party = carried or _antecedent(doc, subject, token_party)
             if party is not None:
-                return _finding(party, "carried_over", doc, subject, verb.i)
-        if party is not None:
-            return _finding(party, "anonymous_official" if anonymous else "said_subject", doc, subject, verb.i)
+                return _finding(party, "carried_over", doc, subject, roots[0].i if roots else verb.i)
+        if party is not None:  # what is stated is the main clause: the root carries the stance
+            return _finding(party, "anonymous_official" if anonymous else "said_subject", doc, subject,
+                            roots[0].i if roots else verb.i)
 
     # 3c. a party's plan that would do something ("The Northern bill would ...", "Vale reintroduced his bill,
     # which would ...", "Southland passed a bill that would ...")

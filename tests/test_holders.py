@@ -416,3 +416,8 @@ def test_a_headline_tells_what_its_subject_does(nlp, talks, headline, party):
 def test_a_sentence_telling_a_deed_has_no_holder(nlp, talks):
     holder, _ = read(nlp, talks, "Southern fighters crossed the river at dawn.")
     assert holder.party is None
+
+
+def test_with_a_speaker_in_a_with_phrase_the_main_clause_carries_the_stance(nlp, talks):
+    holder, stance = read(nlp, talks, "Southland rejected the truce, with Mr. Odum calling it a trap.")
+    assert (holder.party, stance) == ("south", "reject")
