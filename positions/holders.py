@@ -21,6 +21,30 @@ PLAN_CONTENT_VERBS = frozenset("include contain provide cover guarantee envisage
 # written statements whose outlet names the speaker ("a commentary published in People's Daily said")
 PUBLICATION_NOUNS = frozenset("commentary editorial article column op-ed opinion post".split())
 # subordinators of a condition, time or reason clause (a clause they open reports no one's position)
+# people of a party named by "in": "conservatives in the Freedom Caucus" (not "officials in Doha", a place)
+MEMBER_NOUNS = frozenset("member conservative liberal moderate progressive hardliner hard-liner lawmaker legislator "
+                         "representative senator leader negotiator delegate republican democrat".split())
+# a party's part named by "in": "an official in Vale's office"
+INSTITUTION_NOUNS = frozenset("office ministry department government administration cabinet team delegation camp "
+                              "leadership party secretariat".split())
+# people who speak for the party they are "to": "an aide to Vale"
+CLOSE_SPEAKERS = frozenset("aide adviser advisor spokesman spokeswoman spokesperson counselor counsellor".split())
+# documents an according-to source may be: their publisher speaks
+DOCUMENT_NOUNS = frozenset("sheet text summary document documents letter statement report figures data draft copy "
+                           "readout transcript memo release filing list estimate estimates minutes agreement "
+                           "accord".split())
+# what a party's plan may be called ("Under terms Moscow tabled", "the Republican bill would")
+PLAN_WORDS = frozenset(PLAN_NOUNS) | frozenset("term terms model formula bill accord blueprint arrangement compromise "
+                                               "counteroffer resolution legislation".split())
+# putting a plan forward: "passed a bill that would ...", "set out plans for ..."
+PRESENTING_VERBS = frozenset("pass introduce reintroduce unveil release present table submit publish draft file "
+                             "send lay outline set circulate".split())
+# issuing a document or a plan: "released by", "the plan X sent", "a formula X confirmed"
+ISSUING_VERBS = PRESENTING_VERBS | frozenset("propose offer put make confirm write prepare issue post distribute "
+                                             "announce give provide negotiate sign organise organize approve adopt "
+                                             "read".split())
+# passing on another party's stance: "Oman conveyed Iran's acceptance", "Qatar relayed a Taliban offer"
+CONVEYING_VERBS = frozenset("relay convey deliver pass transmit forward hand present submit send bring carry".split())
 _ADVERBIAL_MARKS = frozenset("if unless until when whenever before after because while although though once as "
                              "since provided".split())
 _ATTRIBUTION_CONFIDENCE = {"direct_quote": 0.9, "said_subject": 0.9, "according_to": 0.8,
@@ -119,7 +143,46 @@ def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, boo
             for token in child.subtree:
                 if token.i in token_party:
                     return token_party[token.i], anonymous
+        party = _party_by_preposition(head, child, token_party)
+        if party is not None:
+            return party, anonymous
     return None, anonymous
+
+
+def _party_by_preposition(head, child, token_party: dict[int, str]) -> str | None:
+    """Whose people a phrase names through a preposition or a participle: "an official in Vale's office",
+    "conservatives in the Southern Front", "an aide to Vale", "groups led by Odum".
+    "Officials in Doha" (a place) names no one; "people close to Vale" are sources who are no party: what they
+    say is relayed only when it is a party's position."""
+    lemma = head.lemma_.lower()
+    objects = lambda prep: [o for o in prep.children if o.dep_ == "pobj"]  # noqa: E731
+    if child.dep_ == "prep" and child.lower_ in ("in", "at", "within", "inside"):
+        for obj in objects(child):
+            if obj.i in token_party:
+                if lemma in MEMBER_NOUNS:
+                    return token_party[obj.i]
+                continue
+            if obj.lemma_.lower() in INSTITUTION_NOUNS:
+                for token in obj.children:
+                    if token.dep_ in ("poss", "compound", "amod") and token.i in token_party:
+                        return token_party[token.i]
+    if child.dep_ == "prep" and child.lower_ == "to" and lemma in CLOSE_SPEAKERS:
+        for obj in objects(child):
+            party, _ = _party_of_phrase(obj, token_party)
+            if party is not None:
+                return party
+    if child.dep_ == "acl" and child.lemma_.lower() in ("lead", "head", "organise", "organize", "represent"):
+        for agent in child.children:
+            if agent.dep_ == "agent":
+                for obj in agent.children:
+                    if obj.dep_ == "pobj":
+                        party, _ = _party_of_phrase(obj, token_party)
+                        if party is not None:
+                            return party
+    return None
+
+
+_POSSESSIVE_PRONOUNS = frozenset("its their his her".split())
 
 
 def _is_generic_speaker(token) -> bool:
@@ -132,7 +195,10 @@ def _is_generic_speaker(token) -> bool:
     modifiers = [c for c in token.children if c.dep_ not in ("punct", "cc")]
     if not modifiers and token.tag_ == "NN":
         return True  # headline style: "Union Says"
-    return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in modifiers) and modifiers != []
+    # "the group", "its leaders", "her spokesman", "the group's spokesman"
+    return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") or
+               c.dep_ == "poss" and (c.lower_ in _POSSESSIVE_PRONOUNS or _is_generic_speaker(c))
+               for c in modifiers) and modifiers != []
 
 
 def _declines_comment(verb) -> bool:
@@ -148,9 +214,14 @@ def _subject_of(verb):
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
-    for child in verb.children:
-        if child.dep_ in _SUBJECTS:
-            return child
+    subjects = [child for child in verb.children if child.dep_ in _SUBJECTS]
+    if subjects:  # "Talks ... resumed, the spokesman said" may leave two subjects: the nearest is the speaker's
+        return min(subjects, key=lambda child: abs(child.i - verb.i))
+    if verb.dep_ == "ROOT" and verb.tag_.startswith(("VB", "NN")):
+        # a headline's verb with its subject parsed as a compound ("DUP rejects backstop text")
+        before = [c for c in verb.children if c.dep_ == "compound" and c.i < verb.i]
+        if before:
+            return before[-1]
     if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":  # "saying ..." shares the subject; other advcl do not
             return None
@@ -227,25 +298,40 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     quoted = any(ch in doc.text for ch in QUOTE_CHARS)
 
     # 1. "according to X"
-    according_party, according_anonymous = None, False
+    according_party, according_anonymous, according_document = None, False, False
+    roots = [t for t in doc if t.dep_ == "ROOT"]
     for token in doc:
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             objects = [obj for to in token.children if to.lower_ == "to"
                        for obj in to.children if obj.dep_ == "pobj"]
             for obj in objects:
                 according_party, according_anonymous = _party_of_phrase(obj, token_party)
+                according_document = obj.lemma_.lower() in DOCUMENT_NOUNS
+                if according_document and according_party is None:
+                    according_party = _publisher(obj, token_party)  # "a fact sheet released by the White House"
+                named = {token_party[t.i] for t in obj.subtree if t.i in token_party}
+                if len(named) > 1:  # "according to Irish and British officials": the one the main clause names
+                    subjects = [_subject_of(root) for root in roots]
+                    own = [p for p in (_party_of_phrase(s, token_party)[0] for s in subjects if s is not None)
+                           if p in named]
+                    according_party = own[0] if own else according_party
             # a misparse may leave 'to' without its object; an object that names no party ("officials
             # familiar with the talks") is a source who is no party, not the next party the sentence names
             if according_party is None and not objects:
                 following = [t for t in doc[token.i:] if t.i in token_party]
                 according_party = token_party[following[0].i] if following else None
 
+    colon = _colon_speaker(doc, token_party)  # a headline's "Vale: Southland Must Accept the Truce"
+    if colon is not None:
+        return _finding(colon[1], "said_subject", doc, colon[0], roots[0].i if roots else None)
+
     # 2. subject of a speech or stance verb, nearest the root first
-    roots = [t for t in doc if t.dep_ == "ROOT"]
     ordered = []
     for root in roots:
         ordered.append(root)
         ordered.extend(_clauses_below(root, depth=4))
+    with_speakers = _with_clauses(ordered)
+    ordered.extend(with_speakers)
     speaker = None  # (verb, party, attribution, subject token)
     for verb in ordered:
         if not (_is_statement_verb(verb) or _stance_adjective_head(verb)):
@@ -264,6 +350,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             break
         if _is_generic_speaker(subject):
             carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
+            if carried is None:
+                carried = _antecedent(doc, subject, token_party)
             if carried and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
                 speaker = (verb, carried, "carried_over", subject)
                 break
@@ -274,6 +362,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 anonymous = subject.lemma_.lower() in ANONYMOUS_SPEAKERS
                 return _finding(relayed[1], "anonymous_official" if anonymous else "said_subject", doc, subject,
                                 relayed[0].i)
+            if according_party is not None and according_document:
+                break  # "The offer stated ..., according to a summary Southland posted": the publisher's
             return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
 
     if speaker is not None:
@@ -283,7 +373,18 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             inner_verb, inner_party = relayed
             return _finding(inner_party, "said_subject", doc, subject, inner_verb.i, relayed_by=party)
         relayed_by = according_party if according_party and according_party != party else None
+        if verb in with_speakers and roots and (_is_statement_verb(roots[0]) or states_stance(roots[0])):
+            verb = roots[0]  # "Southland objected, with Odum calling it unfair": the main clause carries the stance
         return _finding(party, attribution, doc, subject, verb.i, relayed_by=relayed_by)
+
+    if according_document:  # "Northland will withdraw, according to a text released by Southland": a commitment
+        for root in roots:
+            subject = _subject_of(root)
+            if subject is not None and _commits(root) and _names_a_party(subject, token_party):
+                party, _ = _party_of_phrase(subject, token_party)
+                if party is not None:
+                    relayed_by = according_party if according_party != party else None
+                    return _finding(party, "according_to", doc, subject, root.i, relayed_by=relayed_by)
 
     if according_party is not None:
         anchor = roots[0].i if roots else None
@@ -306,11 +407,59 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             if party is not None:
                 return _finding(party, "said_subject", doc, subject, token.i)
 
-    # 4. the terms of a plan named earlier in the paragraph: "Under the plan, X would ...", "The first phase would ..."
-    if context_party:
-        plan = _plan_terms(doc)
-        if plan is not None:
+    # 3b'. a speaker the clause chain misses: "..., the group announced" parsed under an object, "a list of changes
+    # it said would ..." (not one in a condition or time clause: "once the IAEA confirms that ...")
+    for verb in doc:
+        if verb.lemma_.lower() not in SPEECH_VERBS or verb in ordered or _in_adverbial_clause(verb):
+            continue
+        if verb.dep_ == "relcl" and not any(c.dep_ == "ccomp" for c in verb.children):
+            continue  # "the proposal, which Vale described as generous": a word on the plan, not its holder
+        subject = _subject_of(verb)
+        if subject is None or not any(c.i == subject.i for c in verb.children):
+            continue
+        party, anonymous = _party_of_phrase(subject, token_party)
+        if party is None and _is_generic_speaker(subject):
+            carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
+            party = carried or _antecedent(doc, subject, token_party)
+            if party is not None:
+                return _finding(party, "carried_over", doc, subject, roots[0].i if roots else verb.i)
+        if party is not None:  # what is stated is the main clause: the root carries the stance
+            return _finding(party, "anonymous_official" if anonymous else "said_subject", doc, subject,
+                            roots[0].i if roots else verb.i)
+
+    # 3c. a party's plan that would do something ("The Northern bill would ...", "Vale reintroduced his bill,
+    # which would ...", "Southland passed a bill that would ...")
+    for token in doc:
+        if token.pos_ != "NOUN" or token.lemma_.lower() not in PLAN_WORDS:
+            continue
+        if token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ in ("would", "will") for c in token.head.children):
+            party, _ = _party_of_phrase(token, token_party)
+            if party is not None:
+                return _finding(party, "possessive", doc, None, token.i)
+        if token.dep_ == "dobj" and token.head.lemma_.lower() in PRESENTING_VERBS and any(
+                c.dep_ in ("relcl", "acl", "prep") for c in token.children) or (
+                token.dep_ == "dobj" and any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her")
+                                             for c in token.children)):
+            subject = _subject_of(token.head)
+            party = _party_of_phrase(subject, token_party)[0] if subject is not None else None
+            if party is not None:
+                return _finding(party, "said_subject", doc, subject, token.head.i)
+
+    # 4. the terms of a plan: its owner ("Under the plan Northland sent ..."), else the plan named earlier in the
+    # paragraph ("Under the plan, X would ...", "The first phase would ..."), else the party that commits to it
+    plan = _plan_terms(doc)
+    if plan is not None:
+        owner = _publisher(plan, token_party) or _party_of_phrase(plan, token_party)[0]
+        if owner is not None:
+            return _finding(owner, "possessive", doc, None, plan.i)
+        if context_party:
             return _finding(context_party, "carried_over", doc, None, plan.i)
+        for root in roots:
+            subject = _subject_of(root)
+            if subject is not None and _commits(root) and _names_a_party(subject, token_party):
+                party, _ = _party_of_phrase(subject, token_party)
+                if party is not None:
+                    return _finding(party, "subject", doc, subject, root.i)
 
     # 5. a party as the subject of the main clause, with a stance adjective ("Hamas is ready to ..."), then
     # 6. a deed a stance word names ("Ford became the first automaker to make a counteroffer, proposing raises")
@@ -321,13 +470,90 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 party, _ = _party_of_phrase(subject, token_party)
                 if party:
                     return _finding(party, "subject", doc, subject, root.i)
+
+    # 7. a headline tells what its subject does: "Southland Concedes on Truce Date", "Vale Won't Budge on Truce"
+    if _is_headline(doc):
+        for root in roots:
+            subject = _subject_of(root)
+            if subject is not None and root.pos_ in ("VERB", "AUX") and _names_a_party(subject, token_party):
+                party, _ = _party_of_phrase(subject, token_party)
+                if party:
+                    return _finding(party, "subject", doc, subject, root.i)
     return HolderFinding(Holder(None), None, False)
+
+
+def _is_headline(doc) -> bool:
+    """A short line without a full stop: a headline."""
+    text = doc.text.rstrip()
+    return bool(text) and len(doc) <= 16 and not text.endswith((".", "?", "!", '"', "”", "'", "’"))
+
+
+def _in_adverbial_clause(token) -> bool:
+    """The token's clause, or one above it, opens with 'if', 'once', 'after' ..."""
+    while True:
+        if any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in token.children):
+            return True
+        if token.head.i == token.i:
+            return False
+        token = token.head
+
+
+def _with_clauses(verbs):
+    """'..., with Vale saying the truce had failed': a speaker in a 'with' phrase of a clause."""
+    out = []
+    for verb in verbs:
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ == "with":
+                out.extend(c for c in prep.children if c.dep_ in ("pcomp", "pobj") and c.tag_ == "VBG"
+                           and any(s.dep_ in _SUBJECTS for s in c.children))
+    return out
+
+
+def _antecedent(doc, speaker, token_party: dict[int, str]) -> str | None:
+    """With nothing to carry over, "it", "its leaders" or "the union" at the end of a sentence refers back to a
+    party that is the subject of a clause before it ("Southern fighters left, the group said")."""
+    for token in doc[:speaker.i]:
+        if token.dep_ in ("nsubj", "nsubjpass") and _names_a_party(token, token_party):
+            party, _ = _party_of_phrase(token, token_party)
+            if party is not None:
+                return party
+    return None
+
+
+def _colon_speaker(doc, token_party: dict[int, str]):
+    """A headline's 'Vale: Southland Must Accept the Truce': the party before the colon speaks."""
+    colons = [t for t in doc[:6] if t.text == ":"]
+    if not colons or not all(t.i in token_party for t in doc[:colons[0].i] if not t.is_punct):
+        return None
+    if colons[0].i == 0 or colons[0].i >= len(doc) - 2:
+        return None
+    return doc[0], token_party[doc[0].i]
+
+
+def _publisher(noun, token_party: dict[int, str]) -> str | None:
+    """Who issued a document or a plan: "a fact sheet released by X", "the summary X sent", "the terms X tabled"
+    (not "the proposal, which X described as generous")."""
+    for clause in noun.children:
+        if clause.dep_ not in ("acl", "relcl") or clause.lemma_.lower() not in ISSUING_VERBS:
+            continue
+        for child in clause.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        party, _ = _party_of_phrase(obj, token_party)
+                        if party is not None:
+                            return party
+            if child.dep_ == "nsubj" and clause.dep_ == "relcl":
+                party, _ = _party_of_phrase(child, token_party)
+                if party is not None:
+                    return party
+    return None
 
 
 def _plan_terms(doc):
     """The plan noun of a sentence that spells out a plan's terms with 'would' or 'will', else None."""
     for token in doc:
-        if token.lemma_.lower() not in PLAN_NOUNS or token.pos_ != "NOUN":
+        if token.lemma_.lower() not in PLAN_WORDS or token.pos_ != "NOUN":
             continue
         head = token.head
         if token.dep_ == "pobj" and head.lower_ == "under" and _in_main_clause(head):
@@ -364,20 +590,31 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
     for inner in _clauses_below(verb, depth=2):
         if inner.dep_ not in ("ccomp", "conj", "parataxis"):
             continue
-        willing = _stance_adjective_head(inner)  # "Ford was prepared to offer ..."
+        willing = _stance_adjective_head(inner) or (  # "Ford was prepared to offer ...", "Ford ready to offer"
+            inner.pos_ == "ADJ" and inner.lemma_.lower() in STANCE_ADJECTIVES)
         stance_verb = inner.lemma_.lower() in STANCE_VERBS or any(
             (inner.lemma_.lower(), c.lower_) in PHRASAL_STANCES for c in inner.children)
         # a speaker who is no party relays what a party said, too: "a person familiar with the talks said Ford
         # had signaled that it might go higher"
-        relayed_speech = speaker_party is None and inner.lemma_.lower() in SPEECH_VERBS
+        relayed_speech = inner.lemma_.lower() in SPEECH_VERBS and (speaker_party is None or any(
+            c.dep_ == "ccomp" for c in inner.children))  # "Qatar said the Taliban had signalled they would ..."
+        # "Oman conveyed Iran's acceptance": the stance noun's owner holds what another party passes on
+        for obj in inner.children:
+            if obj.dep_ == "dobj" and inner.lemma_.lower() in CONVEYING_VERBS and obj.lemma_.lower() in STANCE_NOUNS:
+                owner, _ = _party_of_phrase(obj, token_party)
+                if owner is not None and owner != speaker_party:
+                    return obj, owner
         # "the Chinese side had asked to strike out language": a request is the asking party's position
         request = inner.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ == "xcomp" for c in inner.children)
         # "said Stellantis was weighing whether to combine ...": what a party is weighing is its own
         weighing = inner.lemma_.lower() in INTENTION_VERBS
-        if not (willing or stance_verb or relayed_speech or request or weighing):
+        # a source who is no party relays what a party will or will not do: "Ford would not raise its offer, a
+        # person familiar with the talks said", "the studios are against a ban, people familiar said"
+        commitment = speaker_party is None and _commits(inner) and not any(c.dep_ == "auxpass" for c in inner.children)
+        if not (willing or stance_verb or relayed_speech or request or weighing or commitment):
             continue
-        if has_obligation_modal(inner):  # "Hamas must accept" is the speaker's demand
-            continue
+        if has_obligation_modal(inner) or inner.dep_ == "conj" and has_obligation_modal(inner.head):
+            continue  # "Hamas must accept" (or "must come and accept") is the speaker's demand
         if any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in inner.children):
             continue  # "... but only if the union agreed": a condition the speaker sets, not a relayed position
         subject = _subject_of(inner)
@@ -387,6 +624,20 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
         if party and party != speaker_party:
             return inner, party
     return None
+
+
+_FOR_OR_AGAINST = frozenset("opposed oppose against open committed commit".split())
+
+
+def _commits(verb) -> bool:
+    """A clause stating what its subject will, would or can do, or what it is for or against."""
+    if any(c.dep_ == "aux" and c.lower_ in ("will", "would", "wo", "can", "could", "ca") for c in verb.children):
+        return True
+    if verb.lemma_.lower() == "be":
+        return any(c.dep_ == "prep" and c.lower_ in ("against", "for") or
+                   c.dep_ == "acomp" and c.lemma_.lower() in _FOR_OR_AGAINST
+                   for c in verb.children)
+    return False
 
 
 def _names_a_party(subject, token_party: dict[int, str]) -> bool:

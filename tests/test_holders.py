@@ -279,3 +279,145 @@ def test_headline_speaker_without_article_is_generic_and_the_named_one_holds(nlp
     holder, _ = read(nlp, talks, "Northland's first truce offer falls short, group says, as Odum vows to keep "
                                  "fighting")
     assert holder.party == "south"
+
+
+def read_headline(nlp, negotiation, headline):
+    from positions.parse_text import text_for_parser
+
+    aliases = AliasIndex(negotiation.parties)
+    mentions = aliases.find(headline)
+    doc = nlp(text_for_parser(headline, True, [(m.start, m.end) for m in mentions]))
+    return find_holder(doc, mentions, aliases, None).holder
+
+
+@pytest.mark.parametrize("sentence, party", [
+    # two subjects on one verb: the nearest is the speaker's
+    ("Talks between Northland and the mediators resumed in Geneva on Tuesday, Southland's spokesman said.", "south"),
+    # the people of a party, named through a preposition or a participle
+    ("Northland will not bow to ultimatums, a senior official in Vale's office said.", "north"),
+    ("Hardliners in the Southern Front demanded that the truce be scrapped.", "south"),
+    ("A long truce would be premature, an aide to Mr. Odum said.", "south"),
+    ("Militias led by Mr. Odum pressed both sides to agree to a truce by March.", "south"),
+])
+def test_speakers_named_through_their_party(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
+
+
+def test_officials_in_a_place_are_not_its_people(nlp, talks):
+    holder, _ = read(nlp, talks, "Southland will accept the truce, officials in Northland said.")
+    assert holder.party != "north"
+
+
+@pytest.mark.parametrize("headline, party", [
+    ("Southern Front Rejects Truce Text as Fighting Spreads", "south"),
+    ("Odum: Northland Must Accept the Truce", "south"),
+])
+def test_headline_subjects_and_colon_speakers(nlp, talks, headline, party):
+    assert read_headline(nlp, talks, headline).party == party
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("Southland would not extend the truce beyond March, a person familiar with the talks said.", "south"),
+    ("Northland is against any truce that leaves its border open, people familiar with the talks said.", "north"),
+    ("Southland ready to extend the truce, official says", "south"),
+])
+def test_a_source_who_is_no_party_relays_what_a_party_will_do(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
+
+
+def test_what_a_party_is_allowed_to_do_is_not_its_commitment(nlp, talks):
+    holder, _ = read(nlp, talks, "Southland will be allowed to keep its checkpoints, the text says.")
+    assert holder.party != "south"
+
+
+def test_a_generic_speaker_refers_back_to_the_party_subject_before_it(nlp, talks):
+    holder, _ = read(nlp, talks, "Around 4,000 Southern fighters left the front on Tuesday, the group said.")
+    assert (holder.party, holder.attribution) == ("south", "carried_over")
+
+
+def test_a_speaker_in_a_with_phrase(nlp, talks):
+    holder, _ = read(nlp, talks, "The talks ended on Friday, with Vale saying the truce had no future.")
+    assert holder.party == "north"
+
+
+def test_a_demand_on_a_party_joined_by_and_stays_with_the_speaker(nlp, talks):
+    holder, _ = read(nlp, talks, "Southland must come to the table and accept the truce, Vale said.")
+    assert holder.party == "north"
+
+
+def test_people_close_to_a_party_relay_only_its_positions(nlp, talks):
+    holder, _ = read(nlp, talks, "The gesture was meant to show strength, people close to Mr. Odum said.")
+    assert holder.party is None
+    holder, _ = read(nlp, talks, "Northland would not extend the truce, people close to Mr. Odum said.")
+    assert holder.party == "north"
+
+
+@pytest.mark.parametrize("sentence, party", [
+    # an according-to document speaks for whoever issued it
+    ("The truce covers the whole border, according to a fact sheet released by Southland.", "south"),
+    ("The truce covers the whole border, according to the summary Northland sent to reporters.", "north"),
+    # ... but relays what a party commits to in the main clause
+    ("Northland will withdraw its troops within a week, according to a fact sheet released by Southland.", "north"),
+    # several parties as the source: the one the main clause names
+    ("Vale gave ground on the truce, according to Northern and Southern officials.", "north"),
+])
+def test_according_to_documents_and_several_sources(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("Under the plan Southland sent to Geneva on Wednesday, the border would reopen in March.", "south"),
+    ("Under the terms presented by Northland, fighters would withdraw within a week.", "north"),
+    ("Under the accord, Southland will withdraw its troops within a week.", "south"),
+    ("The Southern bill would cut the truce monitors' budget by half.", "south"),
+    ("Mr. Odum reintroduced his own truce bill, which would set a ten-day limit on strikes.", "south"),
+    ("Northland passed a bill on Wednesday that would extend the truce until March.", "north"),
+])
+def test_the_owner_of_a_plan_holds_its_terms(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
+
+
+@pytest.mark.parametrize("sentence, party", [
+    # "its leaders", "the group's spokesman": generic speakers that refer back to the party before them
+    ("Southern fighters will keep their positions until March, their leaders said.", "south"),
+    ("The Southern Front will keep its name, the group's spokesman said.", "south"),
+    # a speaker the clause chain misses, in a relative clause under an object
+    ("Northland released a list of changes it said would make the truce acceptable.", "north"),
+    # a party passing on another party's stance
+    ("Brokerian envoys conveyed Southland's acceptance of the truce, a Northern official said.", "south"),
+    # a party's speech relayed by another party
+    ("Lind said Southland had signalled that it would extend the truce.", "south"),
+    # a document as the speaker, its publisher named by according-to
+    ("The offer also stated that the truce would last a month, according to a summary Northland posted.", "north"),
+])
+def test_generic_hidden_conveyed_and_relayed_speakers(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
+
+
+def test_a_speaker_in_a_condition_clause_is_not_the_holder(nlp, talks):
+    holder, _ = read(nlp, talks, "The council endorsed the truce, which will end the embargo once Lind confirms "
+                                 "that Southland has withdrawn.")
+    assert holder.party != "broker"
+
+
+@pytest.mark.parametrize("headline, party", [
+    ("Southland Concedes on Truce Date", "south"),
+    ("Vale Won't Budge on Truce as Talks Resume", "north"),
+])
+def test_a_headline_tells_what_its_subject_does(nlp, talks, headline, party):
+    assert read_headline(nlp, talks, headline).party == party
+
+
+def test_a_sentence_telling_a_deed_has_no_holder(nlp, talks):
+    holder, _ = read(nlp, talks, "Southern fighters crossed the river at dawn.")
+    assert holder.party is None
+
+
+def test_with_a_speaker_in_a_with_phrase_the_main_clause_carries_the_stance(nlp, talks):
+    holder, stance = read(nlp, talks, "Southland rejected the truce, with Mr. Odum calling it a trap.")
+    assert (holder.party, stance) == ("south", "reject")
