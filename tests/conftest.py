@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from positions.config import load_negotiation
+
 REPO = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -75,3 +77,30 @@ def tiny_negotiation(tmp_path):
         "    keywords: [automation, automated cranes, robots]\n",
         encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="session")
+def talks(tmp_path_factory):
+    """A made-up negotiation (Northland, Southland and a mediator over a truce) for literal-sentence tests."""
+    folder = tmp_path_factory.mktemp("talks")
+    (folder / "parties.yaml").write_text("""
+parties:
+  - id: north
+    name: Northland
+    aliases: [Northland, Northern, President Vale, Vale, Northern officials]
+  - id: south
+    name: Southland
+    aliases: [Southland, Southern, Southern Front, Mr. Odum, Odum]
+  - id: broker
+    name: Broker State
+    role: mediator
+    aliases: [Broker State, Brokerian, Foreign Minister Lind, Lind]
+""", encoding="utf-8")
+    (folder / "topics.yaml").write_text("""
+topics:
+  - id: truce
+    name: Truce
+    description: A halt to the fighting.
+    keywords: [truce, ceasefire]
+""", encoding="utf-8")
+    return load_negotiation(folder)

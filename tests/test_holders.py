@@ -1,35 +1,8 @@
 """Holder attribution on literal sentences (real spaCy parse, a config of a negotiation the code never saw)."""
 import pytest
 
-from positions.config import load_negotiation
 from positions.holders import AliasIndex, find_holder, mention_tokens
 from positions.stance import classify_stance
-
-
-@pytest.fixture(scope="module")
-def talks(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("talks")
-    (folder / "parties.yaml").write_text("""
-parties:
-  - id: north
-    name: Northland
-    aliases: [Northland, Northern, President Vale, Vale, Northern officials]
-  - id: south
-    name: Southland
-    aliases: [Southland, Southern, Southern Front, Mr. Odum, Odum]
-  - id: broker
-    name: Broker State
-    role: mediator
-    aliases: [Broker State, Brokerian, Foreign Minister Lind, Lind]
-""", encoding="utf-8")
-    (folder / "topics.yaml").write_text("""
-topics:
-  - id: truce
-    name: Truce
-    description: A halt to the fighting.
-    keywords: [truce, ceasefire]
-""", encoding="utf-8")
-    return load_negotiation(folder)
 
 
 def read(nlp, negotiation, sentence, context=None):
