@@ -94,7 +94,9 @@ FAVOURABLE_ADVERBS = frozenset("favorably favourably positively warmly".split())
 FUTURE_MODALS = frozenset("will would shall 'll".split())
 
 # "urged Hamas to accept the deal": asking another party to agree favours the deal (support), it sets no term.
-DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell".split())
+DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell appeal implore".split())
+# "urged Washington to resolve the standoff": urging a named party to act (by a third party, support for a settlement).
+ENCOURAGING_VERBS = frozenset("urge encourage press push implore".split())
 AGREEMENT_VERBS = frozenset("accept agree approve take endorse sign embrace stand seize".split())
 # "urged both sides to return to the table / settle / find a compromise": a call for a deal to happen (support).
 DEAL_MAKING_VERBS = frozenset("settle return resume reach compromise negotiate bargain conclude finalize finalise".split())

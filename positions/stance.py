@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONCESSION_VERBS,
-                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS,
+                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS,
+                      DIRECTIVE_VERBS, DISMAY_PARTICIPLES, ENCOURAGING_VERBS, FALL_SHORT_OBJECTS,
                       FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
                       HYPOTHETICAL_OR_TEMPORAL_MARKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
                       NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSITIVE_EVALUATION,
@@ -64,8 +65,8 @@ def _cue_of(token) -> str | None:
                 return PHRASAL_STANCES[(lemma, child.lower_)]
         if lemma == "warn":  # "warned that ..." is a report; "warned against ..." is handled above
             return None
-        if lemma == "call":  # only "call for"
-            return None
+        if lemma in ("call", "appeal"):  # "called for"; "called on the operators to guarantee ...", "appealed to
+            return "demand" if _asks_a_party(token) else None  # both sides to hand over lists"; not "called off"
         if token.tag_ == "VBN" and lemma in DISMAY_PARTICIPLES:
             return "oppose"  # "was deeply troubled by the legislation"
         if lemma == "need" and not any(c.dep_ == "nsubj" for c in token.children):
@@ -189,7 +190,11 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
                     seen.add(child.i)
                     nxt.append(child)
         frontier = nxt
-    return _fallback_reading(start, holder_tokens, skip=anchor)
+    reading = _fallback_reading(start, holder_tokens, skip=anchor)
+    if start.lemma_.lower() == "warn" and reading.stance in ("report", "propose", "support", "accept") and any(
+            c.dep_ == "ccomp" for c in start.children):
+        return StanceReading("oppose", start.text, kind="warning")  # "warned that closing the offices would ..."
+    return reading
 
 
 def _urges_after_faulting(start, directive) -> bool:
@@ -437,6 +442,9 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
                 return StanceReading("support", token.text, kind="directive")  # "urged Hamas to accept the deal"
             if asked in ("reject", "oppose"):  # "urged lawmakers to vote the deal down"
                 return StanceReading("oppose", token.text, kind="directive")
+        if stance == "demand" and lemma in ENCOURAGING_VERBS and not _is_negated(token) and _asks_a_party(token) \
+                and not _asks_for_more(token):
+            return StanceReading("demand", token.text, kind="directive")  # "urged Washington to resolve the standoff"
     if stance is None:
         if token.pos_ == "VERB" and lemma in SPEECH_VERBS and lemma in ("insist", "urge", "demand"):
             return StanceReading("demand", token.text)
@@ -459,6 +467,23 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if stance == "support" and token.pos_ == "VERB" and any(_objects_of(token, DEAL_NOUNS)):
         return StanceReading(stance, token.text, negated, kind="deal")  # "hailed the agreement"
     return StanceReading(stance, token.text, negated)
+
+
+def _asks_a_party(verb) -> bool:
+    """'urged Washington to resolve the standoff', 'encouraged both sides to keep talking': a named addressee urged
+    to act, read as a directive (a third party urging the sides to act favours a settlement; 'called on the
+    operators to guarantee ...' names a term and stays a demand)."""
+    addressed = any(c.dep_ in ("dobj", "dative") for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ in ("on", "upon", "to") and any(g.dep_ == "pobj" for g in c.children)
+        for c in verb.children)
+    acts = any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in verb.children)
+    return addressed and acts
+
+
+def _asks_for_more(verb) -> bool:
+    """'urged Israel to do more to protect civilians', 'pressed Beijing to buy more': asking for more of something
+    is a demand on a term, whoever asks."""
+    return any(t.lower_ == "more" for c in verb.children if c.dep_ == "xcomp" for t in c.subtree)
 
 
 def _objects_of(verb, lemmas: frozenset[str]):

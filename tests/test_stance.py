@@ -3,7 +3,7 @@ import pytest
 
 from positions.config import load_negotiation
 from positions.holders import AliasIndex, find_holder, mention_tokens
-from positions.stance import classify_stance
+from positions.stance import classify_stance, stance_for_role
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +86,12 @@ def reading_of(nlp, negotiation, sentence):
     ("Lind said the truce agreement covers four provinces.", "report"),
     ("Vale warned that Southland's truce terms would make it impossible to rebuild.", "oppose"),
     ("The two sides reached a truce agreement on Monday, Lind said.", "accept"),
+    # a warning of what a measure would do opposes the measure, whatever the verbs of the consequence
+    ("Vale warned that closing the truce crossings would leave thousands of families without food.", "oppose"),
+    ("Odum warned that the truce rules could cost hundreds of farmers their land.", "oppose"),
+    # a call on a named party to act, an appeal to the sides: demands; calling something off is none
+    ("Odum called on Northland to withdraw its troops from the capital before the truce.", "demand"),
+    ("Lind appealed to both sides to hand over lists of the prisoners they hold during the truce.", "demand"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
@@ -96,3 +102,19 @@ def test_stance_rules(nlp, talks, sentence, stance):
 def test_declining_to_comment_is_no_refusal(nlp, talks):
     reading = reading_of(nlp, talks, "Lind described the truce reply as positive, though he declined to discuss details.")
     assert reading.stance == "accept" and reading.cue == "positive"
+
+
+@pytest.mark.parametrize("sentence, role, stance", [
+    # a mediator or third party urging a party to act favours a settlement; a side urging the other demands
+    ("Lind urged Northland to resolve the standoff over the truce quickly.", "mediator", "support"),
+    ("Lind urged both sides to respect the truce and keep the crossings open.", "mediator", "support"),
+    ("Vale urged Southland to resolve the standoff over the truce quickly.", "principal", "demand"),
+    # asking for more of something is a demand on a term, whoever asks
+    ("Lind urged Northland to do more to protect civilians during the truce.", "mediator", "demand"),
+])
+def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
+    assert stance_for_role(reading_of(nlp, talks, sentence), role) == stance
+
+
+def test_calling_off_is_no_call(nlp, talks):
+    assert reading_of(nlp, talks, "Vale called off the truce talks on Monday.").stance != "demand"
