@@ -61,6 +61,8 @@ STANCE_ADJECTIVES: dict[str, str] = {
 # "did not meet its demands": these verbs, negated, with one of these objects, mean reject.
 FALL_SHORT_VERBS = frozenset("meet satisfy address fulfil fulfill answer match include".split())
 FALL_SHORT_OBJECTS = frozenset("demand condition requirement need expectation term".split())
+# "would not accept a deal that fails to guarantee ...": a refused deal that lacks something names a condition.
+LACKING_VERBS = frozenset("fail lack ignore omit exclude neglect".split())
 
 # What negation turns a stance into.
 NEGATED_STANCE = {"accept": "reject", "reject": "accept", "support": "oppose", "oppose": "support",

@@ -7,7 +7,7 @@ from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMIT
                       CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS,
                       DIRECTIVE_VERBS, DISMAY_PARTICIPLES, ENCOURAGING_VERBS, FALL_SHORT_OBJECTS,
                       FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
-                      HYPOTHETICAL_OR_TEMPORAL_MARKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
+                      HYPOTHETICAL_OR_TEMPORAL_MARKERS, LACKING_VERBS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
                       NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSITIVE_EVALUATION,
                       POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, RESISTANCE_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES,
                       STANCE_NOUNS, STANCE_VERBS)
@@ -496,16 +496,24 @@ def _objects_of(verb, lemmas: frozenset[str]):
 
 
 def _conditional_object(verb) -> bool:
-    """'would not accept a deal that fails to ...', 'would not settle for anything less than ...': refusing every
-    deal but one of a kind sets that kind as the condition ('a pause that would let Israel resume the fighting'
-    describes the proposal refused, not a kind)."""
+    """'would not accept a deal that fails to ...', 'would not agree to any agenda that did not put a ceasefire
+    first', 'would not settle for anything less than ...': refusing every deal that lacks something sets that
+    thing as the condition. A deal refused for what it does ('would never sign a deal that legalises the
+    occupation', 'a pause that would let Israel resume the fighting') is a refusal of that term; but 'would not
+    settle for a deal that left the tiers in place' asks for more than such a deal, whatever it says."""
+    settles = verb.lemma_.lower() == "settle"
     for child in verb.children:
         for obj in ([child] if child.dep_ == "dobj" else [g for g in child.children if g.dep_ == "pobj"]
                     if child.dep_ == "prep" else []):
-            if any(c.dep_ == "relcl" and not _future(c) for c in obj.children) or (
+            if any(c.dep_ == "relcl" and not _future(c) and (_lacks(c) or settles) for c in obj.children) or (
                     obj.lemma_.lower() == "anything" and any(c.lower_ == "less" for c in obj.children)):
                 return True
     return False
+
+
+def _lacks(clause) -> bool:
+    """'that did not put a ceasefire first', 'that fails to make up for inflation', 'that falls short of ...'."""
+    return _is_negated(clause) or clause.lemma_.lower() in LACKING_VERBS or _falls_far_short(clause)
 
 
 def states_stance(verb) -> bool:

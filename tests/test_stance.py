@@ -77,8 +77,13 @@ def reading_of(nlp, negotiation, sentence):
     # what a party is urged to do decides the stance of the call
     ("Lind urged both sides to return to the table and settle the truce.", "support"),
     ("Vale urged his allies to vote the truce down.", "oppose"),
-    # refusing every deal but one of a kind sets a condition; an offer on a condition is an offer
-    ("Odum said Southland would not accept any truce that left troops in the capital.", "demand"),
+    # refusing every deal that lacks something sets it as a condition; an offer on a condition is an offer
+    ("Odum said Southland would not accept any truce that did not pull troops out of the capital.", "demand"),
+    ("Odum said Southland would not accept a truce that failed to open the crossings.", "demand"),
+    ("Odum said Southland would not settle for a truce that left troops in the capital.", "demand"),
+    # refusing a deal for what it does refuses that term
+    ("Odum said Southland would never accept any truce that left troops in the capital.", "reject"),
+    ("Vale said Northland would not sign a truce that legalises the occupation of the border towns.", "reject"),
     ("Vale said Northland could agree to a longer truce as long as the shelling stopped.", "propose"),
     ("Odum said Southland would not accept a truce that would let Northland rearm.", "reject"),
     ("Vale said a truce could take hold as soon as Southland freed the captives.", "demand"),
