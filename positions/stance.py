@@ -433,8 +433,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
                 return StanceReading("reject", child.text, True)
     if lemma in DIRECTIVE_VERBS and token.pos_ == "VERB":
         for child in token.children:
-            if child.dep_ not in ("xcomp", "ccomp"):
-                continue
+            if child.dep_ not in ("xcomp", "ccomp") or _indicative(child):
+                continue  # "told reporters that Iran would not renegotiate": a report of the speaker's view
             asked = _cue_of(child)
             if _is_negated(child) and asked:
                 asked = NEGATED_STANCE[asked]
@@ -478,6 +478,16 @@ def _asks_a_party(verb) -> bool:
         for c in verb.children)
     acts = any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in verb.children)
     return addressed and acts
+
+
+def _indicative(clause) -> bool:
+    """A finite reported clause ('that the administration had agreed', 'that it would not accept'), not a
+    mandate ('urged that the deal be approved', 'urged Hamas to accept')."""
+    if clause.dep_ != "ccomp":
+        return False
+    auxes = [c for c in clause.children if c.dep_ in ("aux", "auxpass")]
+    return clause.tag_ in ("VBD", "VBZ") or any(
+        a.lower_ in FUTURE_MODALS or a.tag_ in ("VBD", "VBZ", "VBP") or a.lemma_.lower() == "will" for a in auxes)
 
 
 def _asks_for_more(verb) -> bool:

@@ -97,6 +97,9 @@ def reading_of(nlp, negotiation, sentence):
     # a call on a named party to act, an appeal to the sides: demands; calling something off is none
     ("Odum called on Northland to withdraw its troops from the capital before the truce.", "demand"),
     ("Lind appealed to both sides to hand over lists of the prisoners they hold during the truce.", "demand"),
+    # 'told X that ...' reports the speaker's own view; only 'told X to ...' directs X
+    ("Vale told reporters that Northland would not accept the truce terms.", "reject"),
+    ("Odum told his cabinet that Southland had accepted the truce proposal.", "accept"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
