@@ -33,14 +33,14 @@ PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("call", "for"): "demand", ("push", "for"): "demand", ("press", "for"): "demand", ("ask", "for"): "demand",
     ("hold", "out"): "demand", ("press", "for"): "support", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
     ("sign", "off"): "accept", ("sign", "on"): "accept", ("go", "along"): "accept", ("agree", "to"): "accept",
-    ("rule", "out"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
+    ("rule", "out"): "reject", ("brush", "aside"): "reject", ("brush", "off"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
     ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose", ("vote", "down"): "oppose",
     ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
     ("stand", "behind"): "support", ("stand", "with"): "support",
 }
 
 STANCE_NOUNS: dict[str, str] = {
-    **dict.fromkeys("demand insistence call condition precondition requirement ultimatum".split(), "demand"),
+    **dict.fromkeys("demand insistence call condition precondition requirement ultimatum must".split(), "demand"),
     **dict.fromkeys("proposal offer plan counterproposal counteroffer framework draft initiative "
                     "suggestion blueprint".split(), "propose"),
     **dict.fromkeys("acceptance approval agreement consent endorsement".split(), "accept"),
@@ -55,7 +55,7 @@ STANCE_ADJECTIVES: dict[str, str] = {
                     "unrealistic insufficient inadequate unworkable".split(), "reject"),
     **dict.fromkeys("positive constructive encouraging acceptable enough sufficient".split(), "accept"),
     **dict.fromkeys("opposed troubled concerned alarmed dismayed".split(), "oppose"),
-    **dict.fromkeys("committed determined".split(), "demand"),
+    **dict.fromkeys("committed determined non-negotiable nonnegotiable".split(), "demand"),
 }
 
 # "did not meet its demands": these verbs, negated, with one of these objects, mean reject.

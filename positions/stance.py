@@ -169,7 +169,10 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     start = doc[anchor]
     if start.dep_ == "parataxis" and start.lemma_.lower() in SPEECH_VERBS and start.head is not start:
         start = start.head  # "Nine percent, he said, would not make up for ...": the reported clause is the head
-    condition = _condition_in(start)
+    own = None if _owned_by_other(start, other_parties) else _reading_at(start, True)
+    if own is not None and own.stance in ("reject", "oppose") and start.pos_ == "VERB":
+        return own  # "brushed aside the call for a ceasefire, saying Afghanistan should be governed ...": the
+    condition = _condition_in(start)  # refusal is the position; the reason given sets no condition of the holder
     if condition is not None:  # "no agreement unless ...", "any deal has to ...": the holder sets a condition
         return condition
     frontier, seen = [start], {start.i}
@@ -408,6 +411,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
             for c in token.children):
         return StanceReading("demand", token.text)  # "asked that all sanctions be lifted"
     lemma = token.lemma_.lower()
+    if lemma == "negotiable" and (_is_negated(token) or any(c.lower_ == "non" for c in token.children)):
+        return StanceReading("demand", token.text, True)  # "the right to enrich is not negotiable"
     if token.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in FAVOURABLE_ADVERBS for c in token.children):
         return StanceReading("support", token.text)  # "regarded the remarks favorably"
     if lemma == "decline" and any(c.dep_ == "xcomp" and c.lemma_.lower() in NO_COMMENT_VERBS for c in token.children):

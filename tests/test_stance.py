@@ -100,6 +100,13 @@ def reading_of(nlp, negotiation, sentence):
     # 'told X that ...' reports the speaker's own view; only 'told X to ...' directs X
     ("Vale told reporters that Northland would not accept the truce terms.", "reject"),
     ("Odum told his cabinet that Southland had accepted the truce proposal.", "accept"),
+    # a term held to be beyond bargaining is demanded
+    ("Vale said a truce of six weeks was a must for any deal.", "demand"),
+    ("The withdrawal from the capital is not negotiable, Odum said of the truce.", "demand"),
+    # a refusal or an objection by the holder's own verb outweighs an obligation in the reason given for it
+    ("Odum refused to extend the truce, insisting that Northland should first free the captives.", "reject"),
+    ("Vale argued against a longer truce, saying Southland must first withdraw its troops.", "oppose"),
+    ("Odum brushed aside the truce proposal from Northland.", "reject"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
