@@ -97,6 +97,8 @@ FUTURE_MODALS = frozenset("will would shall 'll".split())
 
 # "urged Hamas to accept the deal": asking another party to agree favours the deal (support), it sets no term.
 DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell appeal implore".split())
+# "stood ready to help the parties reach an agreement": offers to assist the process (a third party's support).
+ASSISTANCE_WORDS = frozenset("help assist facilitate support verify mediate guarantor guarantee host".split())
 # "urged Washington to resolve the standoff": urging a named party to act (by a third party, support for a settlement).
 ENCOURAGING_VERBS = frozenset("urge encourage press push implore".split())
 AGREEMENT_VERBS = frozenset("accept agree approve take endorse sign embrace stand seize".split())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONCESSION_VERBS,
+from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, ASSISTANCE_WORDS, COMMITMENT_VERBS, CONCESSION_VERBS,
                       CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS,
                       DIRECTIVE_VERBS, DISMAY_PARTICIPLES, ENCOURAGING_VERBS, FALL_SHORT_OBJECTS,
                       FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
@@ -147,10 +147,11 @@ def _keeps_demand(token) -> bool:
 
 def stance_for_role(reading: StanceReading, role: str | None) -> str:
     """A mediator or third party is not the one asked to agree: its acceptance of a deal, its call on a party to
-    accept, what it says a party should do, and its vow to keep working for a deal all support it."""
+    accept, what it says a party should do, its vow to keep working for a deal and its readiness to help the
+    process all support it."""
     if role in ("mediator", "third_party") and (
-            reading.stance == "accept" or reading.kind in ("directive", "vow", "obligation") and reading.stance in (
-                "demand", "propose")):
+            reading.stance == "accept" or reading.kind == "assistance" or reading.kind in (
+                "directive", "vow", "obligation") and reading.stance in ("demand", "propose")):
         return "support"
     if role == "principal" and reading.kind == "deal" and reading.stance == "support":
         return "accept"  # a side that hails or votes for the deal it is party to accepts it
@@ -457,11 +458,16 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if stance == "propose" and token.pos_ == "ADJ":  # "willing to accept" -> accept; "ready to release" -> propose
         if _ready_on_terms(token):
             return StanceReading("demand", token.text, kind="condition")
+        if lemma == "open" and not any(c.dep_ in ("prep", "xcomp") for c in token.children) and \
+                not _party_like_subject(token.head if token.dep_ == "acomp" else token):
+            return None  # "several issues were still open", "the door remained open": a state, not an offer
         for child in token.children:
             if child.dep_ == "xcomp":
                 inner = _cue_of(child)
                 if inner in ("accept", "reject", "support", "oppose"):
                     stance = inner
+                elif _offers_help(child):  # "stood ready to help the parties reach an agreement"
+                    return StanceReading("propose", token.text, kind="assistance")
     if token.pos_ == "VERB" and stance in ("accept", "support") and has_obligation_modal(token):
         return StanceReading("demand", token.text, kind="directive")  # "Hamas must accept": a demand on Hamas
     negated = _is_negated(token)
@@ -493,6 +499,12 @@ def _indicative(clause) -> bool:
     auxes = [c for c in clause.children if c.dep_ in ("aux", "auxpass")]
     return clause.tag_ in ("VBD", "VBZ") or any(
         a.lower_ in FUTURE_MODALS or a.tag_ in ("VBD", "VBZ", "VBP") or a.lemma_.lower() == "will" for a in auxes)
+
+
+def _offers_help(verb) -> bool:
+    """'ready to help the parties', 'prepared to step in to help', 'ready to verify the handover', 'willing to act
+    as one of the guarantors': an offer to assist the process rather than a term of the deal."""
+    return any(t.lemma_.lower() in ASSISTANCE_WORDS for t in verb.subtree if t.pos_ in ("VERB", "NOUN"))
 
 
 def _asks_for_more(verb) -> bool:

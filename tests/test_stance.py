@@ -107,6 +107,8 @@ def reading_of(nlp, negotiation, sentence):
     ("Odum refused to extend the truce, insisting that Northland should first free the captives.", "reject"),
     ("Vale argued against a longer truce, saying Southland must first withdraw its troops.", "oppose"),
     ("Odum brushed aside the truce proposal from Northland.", "reject"),
+    # issues still open are a state of the talks, not an offer
+    ("Vale said several truce issues were still open.", "report"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
@@ -126,6 +128,9 @@ def test_declining_to_comment_is_no_refusal(nlp, talks):
     ("Vale urged Southland to resolve the standoff over the truce quickly.", "principal", "demand"),
     # asking for more of something is a demand on a term, whoever asks
     ("Lind urged Northland to do more to protect civilians during the truce.", "mediator", "demand"),
+    # a mediator standing ready to help the process supports it; a side ready to act offers
+    ("Lind said Broker State stood ready to help the parties reach a truce.", "mediator", "support"),
+    ("Odum said Southland was ready to release the captives during the truce.", "principal", "propose"),
 ])
 def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
     assert stance_for_role(reading_of(nlp, talks, sentence), role) == stance
