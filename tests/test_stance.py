@@ -107,6 +107,7 @@ def reading_of(nlp, negotiation, sentence):
     ("Odum refused to extend the truce, insisting that Northland should first free the captives.", "reject"),
     ("Vale argued against a longer truce, saying Southland must first withdraw its troops.", "oppose"),
     ("Odum brushed aside the truce proposal from Northland.", "reject"),
+    ("Southland threw out the latest truce offer on Monday, Odum said.", "reject"),
     # issues still open are a state of the talks, not an offer
     ("Vale said several truce issues were still open.", "report"),
     # a negated passive future refuses nothing
