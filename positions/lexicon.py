@@ -33,14 +33,15 @@ PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("call", "for"): "demand", ("push", "for"): "demand", ("press", "for"): "demand", ("ask", "for"): "demand",
     ("hold", "out"): "demand", ("press", "for"): "support", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
     ("sign", "off"): "accept", ("sign", "on"): "accept", ("go", "along"): "accept", ("agree", "to"): "accept",
-    ("rule", "out"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
+    ("rule", "out"): "reject", ("brush", "aside"): "reject", ("brush", "off"): "reject",
+    ("throw", "out"): "reject", ("shoot", "down"): "reject", ("knock", "back"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
     ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose", ("vote", "down"): "oppose",
     ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
     ("stand", "behind"): "support", ("stand", "with"): "support",
 }
 
 STANCE_NOUNS: dict[str, str] = {
-    **dict.fromkeys("demand insistence call condition precondition requirement ultimatum".split(), "demand"),
+    **dict.fromkeys("demand insistence call condition precondition requirement ultimatum must".split(), "demand"),
     **dict.fromkeys("proposal offer plan counterproposal counteroffer framework draft initiative "
                     "suggestion blueprint".split(), "propose"),
     **dict.fromkeys("acceptance approval agreement consent endorsement".split(), "accept"),
@@ -55,12 +56,14 @@ STANCE_ADJECTIVES: dict[str, str] = {
                     "unrealistic insufficient inadequate unworkable".split(), "reject"),
     **dict.fromkeys("positive constructive encouraging acceptable enough sufficient".split(), "accept"),
     **dict.fromkeys("opposed troubled concerned alarmed dismayed".split(), "oppose"),
-    **dict.fromkeys("committed determined".split(), "demand"),
+    **dict.fromkeys("committed determined non-negotiable nonnegotiable".split(), "demand"),
 }
 
 # "did not meet its demands": these verbs, negated, with one of these objects, mean reject.
 FALL_SHORT_VERBS = frozenset("meet satisfy address fulfil fulfill answer match include".split())
 FALL_SHORT_OBJECTS = frozenset("demand condition requirement need expectation term".split())
+# "would not accept a deal that fails to guarantee ...": a refused deal that lacks something names a condition.
+LACKING_VERBS = frozenset("fail lack ignore omit exclude neglect".split())
 
 # What negation turns a stance into.
 NEGATED_STANCE = {"accept": "reject", "reject": "accept", "support": "oppose", "oppose": "support",
@@ -94,7 +97,11 @@ FAVOURABLE_ADVERBS = frozenset("favorably favourably positively warmly".split())
 FUTURE_MODALS = frozenset("will would shall 'll".split())
 
 # "urged Hamas to accept the deal": asking another party to agree favours the deal (support), it sets no term.
-DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell".split())
+DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell appeal implore".split())
+# "stood ready to help the parties reach an agreement": offers to assist the process (a third party's support).
+ASSISTANCE_WORDS = frozenset("help assist facilitate support verify mediate guarantor guarantee host".split())
+# "urged Washington to resolve the standoff": urging a named party to act (by a third party, support for a settlement).
+ENCOURAGING_VERBS = frozenset("urge encourage press push implore".split())
 AGREEMENT_VERBS = frozenset("accept agree approve take endorse sign embrace stand seize".split())
 # "urged both sides to return to the table / settle / find a compromise": a call for a deal to happen (support).
 DEAL_MAKING_VERBS = frozenset("settle return resume reach compromise negotiate bargain conclude finalize finalise".split())

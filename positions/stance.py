@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, COMMITMENT_VERBS, CONCESSION_VERBS,
-                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, FALL_SHORT_OBJECTS,
+from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, ASSISTANCE_WORDS, COMMITMENT_VERBS, CONCESSION_VERBS,
+                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS,
+                      DIRECTIVE_VERBS, DISMAY_PARTICIPLES, ENCOURAGING_VERBS, FALL_SHORT_OBJECTS,
                       FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
-                      HYPOTHETICAL_OR_TEMPORAL_MARKERS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
+                      HYPOTHETICAL_OR_TEMPORAL_MARKERS, LACKING_VERBS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
                       NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSITIVE_EVALUATION,
                       POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, RESISTANCE_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES,
                       STANCE_NOUNS, STANCE_VERBS)
@@ -64,8 +65,8 @@ def _cue_of(token) -> str | None:
                 return PHRASAL_STANCES[(lemma, child.lower_)]
         if lemma == "warn":  # "warned that ..." is a report; "warned against ..." is handled above
             return None
-        if lemma == "call":  # only "call for"
-            return None
+        if lemma in ("call", "appeal"):  # "called for"; "called on the operators to guarantee ...", "appealed to
+            return "demand" if _asks_a_party(token) else None  # both sides to hand over lists"; not "called off"
         if token.tag_ == "VBN" and lemma in DISMAY_PARTICIPLES:
             return "oppose"  # "was deeply troubled by the legislation"
         if lemma == "need" and not any(c.dep_ == "nsubj" for c in token.children):
@@ -146,10 +147,11 @@ def _keeps_demand(token) -> bool:
 
 def stance_for_role(reading: StanceReading, role: str | None) -> str:
     """A mediator or third party is not the one asked to agree: its acceptance of a deal, its call on a party to
-    accept, what it says a party should do, and its vow to keep working for a deal all support it."""
+    accept, what it says a party should do, its vow to keep working for a deal and its readiness to help the
+    process all support it."""
     if role in ("mediator", "third_party") and (
-            reading.stance == "accept" or reading.kind in ("directive", "vow", "obligation") and reading.stance in (
-                "demand", "propose")):
+            reading.stance == "accept" or reading.kind == "assistance" or reading.kind in (
+                "directive", "vow", "obligation") and reading.stance in ("demand", "propose")):
         return "support"
     if role == "principal" and reading.kind == "deal" and reading.stance == "support":
         return "accept"  # a side that hails or votes for the deal it is party to accepts it
@@ -168,7 +170,10 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     start = doc[anchor]
     if start.dep_ == "parataxis" and start.lemma_.lower() in SPEECH_VERBS and start.head is not start:
         start = start.head  # "Nine percent, he said, would not make up for ...": the reported clause is the head
-    condition = _condition_in(start)
+    own = None if _owned_by_other(start, other_parties) else _reading_at(start, True)
+    if own is not None and own.stance in ("reject", "oppose") and start.pos_ == "VERB":
+        return own  # "brushed aside the call for a ceasefire, saying Afghanistan should be governed ...": the
+    condition = _condition_in(start)  # refusal is the position; the reason given sets no condition of the holder
     if condition is not None:  # "no agreement unless ...", "any deal has to ...": the holder sets a condition
         return condition
     frontier, seen = [start], {start.i}
@@ -189,7 +194,11 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
                     seen.add(child.i)
                     nxt.append(child)
         frontier = nxt
-    return _fallback_reading(start, holder_tokens, skip=anchor)
+    reading = _fallback_reading(start, holder_tokens, skip=anchor)
+    if start.lemma_.lower() == "warn" and reading.stance in ("report", "propose", "support", "accept") and any(
+            c.dep_ == "ccomp" for c in start.children):
+        return StanceReading("oppose", start.text, kind="warning")  # "warned that closing the offices would ..."
+    return reading
 
 
 def _urges_after_faulting(start, directive) -> bool:
@@ -403,6 +412,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
             for c in token.children):
         return StanceReading("demand", token.text)  # "asked that all sanctions be lifted"
     lemma = token.lemma_.lower()
+    if lemma == "negotiable" and (_is_negated(token) or any(c.lower_ == "non" for c in token.children)):
+        return StanceReading("demand", token.text, True)  # "the right to enrich is not negotiable"
     if token.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in FAVOURABLE_ADVERBS for c in token.children):
         return StanceReading("support", token.text)  # "regarded the remarks favorably"
     if lemma == "decline" and any(c.dep_ == "xcomp" and c.lemma_.lower() in NO_COMMENT_VERBS for c in token.children):
@@ -428,8 +439,8 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
                 return StanceReading("reject", child.text, True)
     if lemma in DIRECTIVE_VERBS and token.pos_ == "VERB":
         for child in token.children:
-            if child.dep_ not in ("xcomp", "ccomp"):
-                continue
+            if child.dep_ not in ("xcomp", "ccomp") or _indicative(child):
+                continue  # "told reporters that Iran would not renegotiate": a report of the speaker's view
             asked = _cue_of(child)
             if _is_negated(child) and asked:
                 asked = NEGATED_STANCE[asked]
@@ -437,6 +448,9 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
                 return StanceReading("support", token.text, kind="directive")  # "urged Hamas to accept the deal"
             if asked in ("reject", "oppose"):  # "urged lawmakers to vote the deal down"
                 return StanceReading("oppose", token.text, kind="directive")
+        if stance == "demand" and lemma in ENCOURAGING_VERBS and not _is_negated(token) and _asks_a_party(token) \
+                and not _asks_for_more(token):
+            return StanceReading("demand", token.text, kind="directive")  # "urged Washington to resolve the standoff"
     if stance is None:
         if token.pos_ == "VERB" and lemma in SPEECH_VERBS and lemma in ("insist", "urge", "demand"):
             return StanceReading("demand", token.text)
@@ -444,11 +458,16 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if stance == "propose" and token.pos_ == "ADJ":  # "willing to accept" -> accept; "ready to release" -> propose
         if _ready_on_terms(token):
             return StanceReading("demand", token.text, kind="condition")
+        if lemma == "open" and not any(c.dep_ in ("prep", "xcomp") for c in token.children) and \
+                not _party_like_subject(token.head if token.dep_ == "acomp" else token):
+            return None  # "several issues were still open", "the door remained open": a state, not an offer
         for child in token.children:
             if child.dep_ == "xcomp":
                 inner = _cue_of(child)
                 if inner in ("accept", "reject", "support", "oppose"):
                     stance = inner
+                elif _offers_help(child):  # "stood ready to help the parties reach an agreement"
+                    return StanceReading("propose", token.text, kind="assistance")
     if token.pos_ == "VERB" and stance in ("accept", "support") and has_obligation_modal(token):
         return StanceReading("demand", token.text, kind="directive")  # "Hamas must accept": a demand on Hamas
     negated = _is_negated(token)
@@ -461,6 +480,39 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     return StanceReading(stance, token.text, negated)
 
 
+def _asks_a_party(verb) -> bool:
+    """'urged Washington to resolve the standoff', 'encouraged both sides to keep talking': a named addressee urged
+    to act, read as a directive (a third party urging the sides to act favours a settlement; 'called on the
+    operators to guarantee ...' names a term and stays a demand)."""
+    addressed = any(c.dep_ in ("dobj", "dative") for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ in ("on", "upon", "to") and any(g.dep_ == "pobj" for g in c.children)
+        for c in verb.children)
+    acts = any(c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") for c in verb.children)
+    return addressed and acts
+
+
+def _indicative(clause) -> bool:
+    """A finite reported clause ('that the administration had agreed', 'that it would not accept'), not a
+    mandate ('urged that the deal be approved', 'urged Hamas to accept')."""
+    if clause.dep_ != "ccomp":
+        return False
+    auxes = [c for c in clause.children if c.dep_ in ("aux", "auxpass")]
+    return clause.tag_ in ("VBD", "VBZ") or any(
+        a.lower_ in FUTURE_MODALS or a.tag_ in ("VBD", "VBZ", "VBP") or a.lemma_.lower() == "will" for a in auxes)
+
+
+def _offers_help(verb) -> bool:
+    """'ready to help the parties', 'prepared to step in to help', 'ready to verify the handover', 'willing to act
+    as one of the guarantors': an offer to assist the process rather than a term of the deal."""
+    return any(t.lemma_.lower() in ASSISTANCE_WORDS for t in verb.subtree if t.pos_ in ("VERB", "NOUN"))
+
+
+def _asks_for_more(verb) -> bool:
+    """'urged Israel to do more to protect civilians', 'pressed Beijing to buy more': asking for more of something
+    is a demand on a term, whoever asks."""
+    return any(t.lower_ == "more" for c in verb.children if c.dep_ == "xcomp" for t in c.subtree)
+
+
 def _objects_of(verb, lemmas: frozenset[str]):
     """The verb's objects (direct, or through its preposition) whose lemma is one of `lemmas`."""
     for child in verb.children:
@@ -471,16 +523,24 @@ def _objects_of(verb, lemmas: frozenset[str]):
 
 
 def _conditional_object(verb) -> bool:
-    """'would not accept a deal that fails to ...', 'would not settle for anything less than ...': refusing every
-    deal but one of a kind sets that kind as the condition ('a pause that would let Israel resume the fighting'
-    describes the proposal refused, not a kind)."""
+    """'would not accept a deal that fails to ...', 'would not agree to any agenda that did not put a ceasefire
+    first', 'would not settle for anything less than ...': refusing every deal that lacks something sets that
+    thing as the condition. A deal refused for what it does ('would never sign a deal that legalises the
+    occupation', 'a pause that would let Israel resume the fighting') is a refusal of that term; but 'would not
+    settle for a deal that left the tiers in place' asks for more than such a deal, whatever it says."""
+    settles = verb.lemma_.lower() == "settle"
     for child in verb.children:
         for obj in ([child] if child.dep_ == "dobj" else [g for g in child.children if g.dep_ == "pobj"]
                     if child.dep_ == "prep" else []):
-            if any(c.dep_ == "relcl" and not _future(c) for c in obj.children) or (
+            if any(c.dep_ == "relcl" and not _future(c) and (_lacks(c) or settles) for c in obj.children) or (
                     obj.lemma_.lower() == "anything" and any(c.lower_ == "less" for c in obj.children)):
                 return True
     return False
+
+
+def _lacks(clause) -> bool:
+    """'that did not put a ceasefire first', 'that fails to make up for inflation', 'that falls short of ...'."""
+    return _is_negated(clause) or clause.lemma_.lower() in LACKING_VERBS or _falls_far_short(clause)
 
 
 def states_stance(verb) -> bool:

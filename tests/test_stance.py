@@ -2,7 +2,7 @@
 import pytest
 
 from positions.holders import AliasIndex, find_holder, mention_tokens
-from positions.stance import classify_stance
+from positions.stance import classify_stance, stance_for_role
 
 
 def reading_of(nlp, negotiation, sentence):
@@ -50,8 +50,13 @@ def reading_of(nlp, negotiation, sentence):
     # what a party is urged to do decides the stance of the call
     ("Lind urged both sides to return to the table and settle the truce.", "support"),
     ("Vale urged his allies to vote the truce down.", "oppose"),
-    # refusing every deal but one of a kind sets a condition; an offer on a condition is an offer
-    ("Odum said Southland would not accept any truce that left troops in the capital.", "demand"),
+    # refusing every deal that lacks something sets it as a condition; an offer on a condition is an offer
+    ("Odum said Southland would not accept any truce that did not pull troops out of the capital.", "demand"),
+    ("Odum said Southland would not accept a truce that failed to open the crossings.", "demand"),
+    ("Odum said Southland would not settle for a truce that left troops in the capital.", "demand"),
+    # refusing a deal for what it does refuses that term
+    ("Odum said Southland would never accept any truce that left troops in the capital.", "reject"),
+    ("Vale said Northland would not sign a truce that legalises the occupation of the border towns.", "reject"),
     ("Vale said Northland could agree to a longer truce as long as the shelling stopped.", "propose"),
     ("Odum said Southland would not accept a truce that would let Northland rearm.", "reject"),
     ("Vale said a truce could take hold as soon as Southland freed the captives.", "demand"),
@@ -59,6 +64,25 @@ def reading_of(nlp, negotiation, sentence):
     ("Lind said the truce agreement covers four provinces.", "report"),
     ("Vale warned that Southland's truce terms would make it impossible to rebuild.", "oppose"),
     ("The two sides reached a truce agreement on Monday, Lind said.", "accept"),
+    # a warning of what a measure would do opposes the measure, whatever the verbs of the consequence
+    ("Vale warned that closing the truce crossings would leave thousands of families without food.", "oppose"),
+    ("Odum warned that the truce rules could cost hundreds of farmers their land.", "oppose"),
+    # a call on a named party to act, an appeal to the sides: demands; calling something off is none
+    ("Odum called on Northland to withdraw its troops from the capital before the truce.", "demand"),
+    ("Lind appealed to both sides to hand over lists of the prisoners they hold during the truce.", "demand"),
+    # 'told X that ...' reports the speaker's own view; only 'told X to ...' directs X
+    ("Vale told reporters that Northland would not accept the truce terms.", "reject"),
+    ("Odum told his cabinet that Southland had accepted the truce proposal.", "accept"),
+    # a term held to be beyond bargaining is demanded
+    ("Vale said a truce of six weeks was a must for any deal.", "demand"),
+    ("The withdrawal from the capital is not negotiable, Odum said of the truce.", "demand"),
+    # a refusal or an objection by the holder's own verb outweighs an obligation in the reason given for it
+    ("Odum refused to extend the truce, insisting that Northland should first free the captives.", "reject"),
+    ("Vale argued against a longer truce, saying Southland must first withdraw its troops.", "oppose"),
+    ("Odum brushed aside the truce proposal from Northland.", "reject"),
+    ("Southland threw out the latest truce offer on Monday, Odum said.", "reject"),
+    # issues still open are a state of the talks, not an offer
+    ("Vale said several truce issues were still open.", "report"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
 ])
@@ -69,3 +93,22 @@ def test_stance_rules(nlp, talks, sentence, stance):
 def test_declining_to_comment_is_no_refusal(nlp, talks):
     reading = reading_of(nlp, talks, "Lind described the truce reply as positive, though he declined to discuss details.")
     assert reading.stance == "accept" and reading.cue == "positive"
+
+
+@pytest.mark.parametrize("sentence, role, stance", [
+    # a mediator or third party urging a party to act favours a settlement; a side urging the other demands
+    ("Lind urged Northland to resolve the standoff over the truce quickly.", "mediator", "support"),
+    ("Lind urged both sides to respect the truce and keep the crossings open.", "mediator", "support"),
+    ("Vale urged Southland to resolve the standoff over the truce quickly.", "principal", "demand"),
+    # asking for more of something is a demand on a term, whoever asks
+    ("Lind urged Northland to do more to protect civilians during the truce.", "mediator", "demand"),
+    # a mediator standing ready to help the process supports it; a side ready to act offers
+    ("Lind said Broker State stood ready to help the parties reach a truce.", "mediator", "support"),
+    ("Odum said Southland was ready to release the captives during the truce.", "principal", "propose"),
+])
+def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
+    assert stance_for_role(reading_of(nlp, talks, sentence), role) == stance
+
+
+def test_calling_off_is_no_call(nlp, talks):
+    assert reading_of(nlp, talks, "Vale called off the truce talks on Monday.").stance != "demand"
