@@ -172,13 +172,19 @@ def _party_by_preposition(head, child, token_party: dict[int, str]) -> str | Non
             if party is not None:
                 return party
     if child.dep_ == "acl" and child.lemma_.lower() in ("lead", "head", "organise", "organize", "represent"):
-        for agent in child.children:
-            if agent.dep_ == "agent":
-                for obj in agent.children:
-                    if obj.dep_ == "pobj":
-                        party, _ = _party_of_phrase(obj, token_party)
-                        if party is not None:
-                            return party
+        return _agent_party(child, token_party)
+    return None
+
+
+def _agent_party(verb, token_party: dict[int, str]) -> str | None:
+    """The party named by a passive verb's agent ('led by X', 'presented by X')."""
+    for agent in verb.children:
+        if agent.dep_ == "agent":
+            for obj in agent.children:
+                if obj.dep_ == "pobj":
+                    party, _ = _party_of_phrase(obj, token_party)
+                    if party is not None:
+                        return party
     return None
 
 
@@ -536,13 +542,10 @@ def _publisher(noun, token_party: dict[int, str]) -> str | None:
     for clause in noun.children:
         if clause.dep_ not in ("acl", "relcl") or clause.lemma_.lower() not in ISSUING_VERBS:
             continue
+        party = _agent_party(clause, token_party)
+        if party is not None:
+            return party
         for child in clause.children:
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        party, _ = _party_of_phrase(obj, token_party)
-                        if party is not None:
-                            return party
             if child.dep_ == "nsubj" and clause.dep_ == "relcl":
                 party, _ = _party_of_phrase(child, token_party)
                 if party is not None:

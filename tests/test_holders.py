@@ -1,5 +1,6 @@
 """Holder attribution on literal sentences (real spaCy parse, a config of a negotiation the code never saw)."""
 import pytest
+from reading_support import read_reading
 
 from positions.holders import AliasIndex, find_holder, mention_tokens
 from positions.stance import classify_stance
@@ -62,17 +63,6 @@ def test_alias_index_whole_words_and_longest_first(talks):
     aliases = AliasIndex(talks.parties)
     found = [(m.party, m.text) for m in aliases.find("Southern Front fighters met Valerie and Northland’s envoy.")]
     assert found == [("south", "Southern Front"), ("north", "Northland")]
-
-
-def read_reading(nlp, negotiation, sentence, context=None):
-    aliases = AliasIndex(negotiation.parties)
-    doc = nlp(sentence)
-    mentions = aliases.find(sentence)
-    finding = find_holder(doc, mentions, aliases, context)
-    tokens = mention_tokens(doc, mentions)
-    others = frozenset(i for i, p in tokens.items() if p != finding.holder.party)
-    own = frozenset(i for i, p in tokens.items() if p == finding.holder.party)
-    return finding.holder, classify_stance(doc, finding.anchor, others, own)
 
 
 @pytest.mark.parametrize("sentence, stance", [
@@ -335,26 +325,13 @@ def test_people_close_to_a_party_relay_only_its_positions(nlp, talks):
     ("Northland will withdraw its troops within a week, according to a fact sheet released by Southland.", "north"),
     # several parties as the source: the one the main clause names
     ("Vale gave ground on the truce, according to Northern and Southern officials.", "north"),
-])
-def test_according_to_documents_and_several_sources(nlp, talks, sentence, party):
-    holder, _ = read(nlp, talks, sentence)
-    assert holder.party == party
-
-
-@pytest.mark.parametrize("sentence, party", [
+    # the owner of a plan holds its terms
     ("Under the plan Southland sent to Geneva on Wednesday, the border would reopen in March.", "south"),
     ("Under the terms presented by Northland, fighters would withdraw within a week.", "north"),
     ("Under the accord, Southland will withdraw its troops within a week.", "south"),
     ("The Southern bill would cut the truce monitors' budget by half.", "south"),
     ("Mr. Odum reintroduced his own truce bill, which would set a ten-day limit on strikes.", "south"),
     ("Northland passed a bill on Wednesday that would extend the truce until March.", "north"),
-])
-def test_the_owner_of_a_plan_holds_its_terms(nlp, talks, sentence, party):
-    holder, _ = read(nlp, talks, sentence)
-    assert holder.party == party
-
-
-@pytest.mark.parametrize("sentence, party", [
     # "its leaders", "the group's spokesman": generic speakers that refer back to the party before them
     ("Southern fighters will keep their positions until March, their leaders said.", "south"),
     ("The Southern Front will keep its name, the group's spokesman said.", "south"),
@@ -367,7 +344,7 @@ def test_the_owner_of_a_plan_holds_its_terms(nlp, talks, sentence, party):
     # a document as the speaker, its publisher named by according-to
     ("The offer also stated that the truce would last a month, according to a summary Northland posted.", "north"),
 ])
-def test_generic_hidden_conveyed_and_relayed_speakers(nlp, talks, sentence, party):
+def test_documents_plans_generic_hidden_conveyed_and_relayed_speakers(nlp, talks, sentence, party):
     holder, _ = read(nlp, talks, sentence)
     assert holder.party == party
 

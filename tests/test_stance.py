@@ -1,19 +1,12 @@
 """Stance rules on literal sentences (real spaCy parse, a negotiation the code never saw)."""
 import pytest
+from reading_support import read_reading
 
-from positions.holders import AliasIndex, find_holder, mention_tokens
-from positions.stance import classify_stance, stance_for_role
+from positions.stance import stance_for_role
 
 
 def reading_of(nlp, negotiation, sentence):
-    aliases = AliasIndex(negotiation.parties)
-    doc = nlp(sentence)
-    mentions = aliases.find(sentence)
-    finding = find_holder(doc, mentions, aliases, None)
-    tokens = mention_tokens(doc, mentions)
-    others = frozenset(i for i, p in tokens.items() if p != finding.holder.party)
-    own = frozenset(i for i, p in tokens.items() if p == finding.holder.party)
-    return classify_stance(doc, finding.anchor, others, own)
+    return read_reading(nlp, negotiation, sentence)[1]
 
 
 @pytest.mark.parametrize("sentence, stance", [
