@@ -672,10 +672,13 @@ def statement_labels(frame: pd.DataFrame, width: int = 90) -> list[str]:
 def quality_table(report: dict) -> pd.DataFrame:
     """{'heldout': {...}, 'dev': {...}} evaluation figures -> rows metric | heldout | dev (numeric leaves
     flattened with dotted names, e.g. 'topic.macro_f1'; lists and matrices left out)."""
+    from .evaluation import QUALITY_TARGETS
+
     parts = {split: _flatten(report.get(split) or {}) for split in ("heldout", "dev")}
     metrics = list(dict.fromkeys([*parts["heldout"], *parts["dev"]]))
     return pd.DataFrame({"metric": metrics, "heldout": [parts["heldout"].get(m) for m in metrics],
-                         "dev": [parts["dev"].get(m) for m in metrics]})
+                         "dev": [parts["dev"].get(m) for m in metrics],
+                         "target": [QUALITY_TARGETS.get(m) for m in metrics]})
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, float]:

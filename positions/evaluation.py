@@ -15,6 +15,9 @@ from .errors import ConfigError, InputError
 from .models import STANCES
 
 FIELDS = ("holder", "topic", "stance")
+# What an analyst should be able to trust, on held-out sentences (issue targets; see the README's Evaluation).
+QUALITY_TARGETS = {"holder_accuracy": 0.90, "stance_accuracy": 0.80, "topic_macro_f1": 0.85, "numbers_recall": 0.95,
+                   "date_accuracy": 0.90, "no_position_accuracy": 0.90}
 
 
 def load_labels(paths: Sequence[str | Path]) -> list[dict]:

@@ -18,7 +18,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from positions.config import Settings  # noqa: E402
 from positions.embeddings import make_embedder  # noqa: E402
-from positions.evaluation import evaluate_files  # noqa: E402
+from positions.evaluation import QUALITY_TARGETS, evaluate_files  # noqa: E402
 
 HEADLINE = ("holder_accuracy", "stance_accuracy", "topic_macro_f1", "numbers_recall", "date_accuracy",
             "no_position_accuracy")
@@ -32,8 +32,7 @@ def headline(report: dict) -> dict:
             "no_position_accuracy": report["no_position_accuracy"], "sentences": report["sentences"]}
 
 
-TARGETS = {"holder_accuracy": 0.90, "stance_accuracy": 0.80, "topic_macro_f1": 0.85, "numbers_recall": 0.95,
-           "date_accuracy": 0.90, "no_position_accuracy": 0.90}
+TARGETS = QUALITY_TARGETS
 
 
 def readme_table(results: dict[str, dict]) -> str:

@@ -210,6 +210,7 @@ def test_quality_table_flattens_numeric_leaves():
     assert table.loc["topic.per_topic.x", "heldout"] == 0.7
     assert "confusion" not in table.index
     assert pd.isna(table.loc["n", "dev"])
+    assert table.loc["holder_accuracy", "target"] == 0.90 and pd.isna(table.loc["n", "target"])
 
 
 def test_events_in_view():

@@ -71,7 +71,9 @@ with st.container(border=True):
             st.dataframe(quality[~size], hide_index=True, key="quality",
                          column_config={"metric": "Metric",
                                         "heldout": st.column_config.NumberColumn("Held-out", format="%.3f"),
-                                        "dev": st.column_config.NumberColumn("Development", format="%.3f")})
+                                        "dev": st.column_config.NumberColumn("Development", format="%.3f"),
+                                        "target": st.column_config.NumberColumn(
+                                            "Target", format="%.2f", help="What the held-out figure should reach")})
             if size.any():
                 held, dev = quality[size].iloc[0][["heldout", "dev"]]
                 st.caption("Measured on " + " and ".join(
