@@ -678,7 +678,7 @@ def quality_table(report: dict) -> pd.DataFrame:
     metrics = list(dict.fromkeys([*parts["heldout"], *parts["dev"]]))
     return pd.DataFrame({"metric": metrics, "heldout": [parts["heldout"].get(m) for m in metrics],
                          "dev": [parts["dev"].get(m) for m in metrics],
-                         "target": [QUALITY_TARGETS.get(m) for m in metrics]})
+                         "target": [QUALITY_TARGETS.get(m, np.nan) for m in metrics]})
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, float]:
