@@ -228,7 +228,7 @@ def _subject_of(verb):
         before = [c for c in verb.children if c.dep_ == "compound" and c.i < verb.i]
         if before:
             return before[-1]
-    if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+    if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i:
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":  # "saying ..." shares the subject; other advcl do not
             return None
         return _subject_of(verb.head)

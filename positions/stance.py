@@ -38,7 +38,7 @@ def _is_negated(token) -> bool:
     if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in token.children) or _no_longer(token):
         return True
     head = token.head
-    if token.dep_ in ("xcomp", "acomp", "oprd") and head is not token:
+    if token.dep_ in ("xcomp", "acomp", "oprd") and head.i != token.i:
         return any(c.dep_ == "neg" for c in head.children) or _no_longer(head)
     return False
 
@@ -168,7 +168,7 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     if anchor is None:
         return StanceReading("report", None)
     start = doc[anchor]
-    if start.dep_ == "parataxis" and start.lemma_.lower() in SPEECH_VERBS and start.head is not start:
+    if start.dep_ == "parataxis" and start.lemma_.lower() in SPEECH_VERBS and start.head.i != start.i:
         start = start.head  # "Nine percent, he said, would not make up for ...": the reported clause is the head
     own = None if _owned_by_other(start, other_parties) else _reading_at(start, True)
     if own is not None and own.stance in ("reject", "oppose") and start.pos_ == "VERB":
@@ -219,7 +219,7 @@ def stance_near(doc, anchor: int | None, token_index: int, sentence_reading: Sta
         return sentence_reading
     token = doc[token_index]
     for _ in range(12):
-        if token.i == anchor or token.head is token:
+        if token.i == anchor or token.head.i == token.i:
             break
         token = token.head
         if token.pos_ != "VERB":
@@ -237,7 +237,7 @@ def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
             speaker = child.lemma_.lower() in GENERIC_SPEAKERS or child.lemma_.lower() in ANONYMOUS_SPEAKERS
             return (child.i in holder_tokens or child.lower_ in PRONOUNS or speaker
                     or (child.pos_ == "PROPN" and any(c.i in holder_tokens for c in child.children)))
-    return verb.dep_ in ("xcomp", "conj") and verb.head is not verb and _is_holder_subject(verb.head, holder_tokens)
+    return verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i and _is_holder_subject(verb.head, holder_tokens)
 
 
 def _own_clause(anchor, leave_out: tuple[str, ...] = ("relcl", "acl")) -> list:
@@ -578,7 +578,7 @@ def _in_subject(token) -> bool:
     for _ in range(4):
         if token.dep_ in ("nsubj", "nsubjpass"):
             return True
-        if token.dep_ not in ("pobj", "prep", "compound", "amod", "poss", "conj") or token.head is token:
+        if token.dep_ not in ("pobj", "prep", "compound", "amod", "poss", "conj") or token.head.i == token.i:
             return False
         token = token.head
     return False

@@ -94,7 +94,7 @@ def in_background(doc, token_index: int, anchor: int | None, speech_verbs: froze
         if token.i == anchor:
             return False
         head = token.head
-        if head is token:
+        if head.i == token.i:
             return False  # the anchor is not above the word: no judgement
         if token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _SUBORDINATORS for c in token.children):
             return True
@@ -114,7 +114,7 @@ def is_means(doc, token_index: int) -> bool:
     for _ in range(8):
         if token.dep_ in ("nsubj", "nsubjpass"):
             return token.head.lemma_.lower() in _ENABLING_VERBS
-        if token.head is token or token.dep_ not in ("compound", "amod", "pobj", "prep", "det", "nmod", "appos"):
+        if token.head.i == token.i or token.dep_ not in ("compound", "amod", "pobj", "prep", "det", "nmod", "appos"):
             return False
         token = token.head
     return False
