@@ -113,10 +113,20 @@ def _settings(args) -> Settings:
             with_overrides(settings, {name: text})  # raises ConfigError naming the valid settings
         kind = type(current[name])
         try:
-            overrides[name] = kind(text) if kind in (int, float) else text
+            overrides[name] = _boolean(text) if kind is bool else kind(text) if kind in (int, float) else text
         except ValueError:
             raise ConfigError(f"setting {name} needs a {kind.__name__}, not {text!r}") from None
     return with_overrides(settings, overrides)
+
+
+def _boolean(text: str) -> bool:
+    """'true' / 'false' (also yes/no, on/off, 1/0): bool('false') would be True."""
+    word = text.strip().lower()
+    if word in ("true", "yes", "on", "1"):
+        return True
+    if word in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(text)
 
 
 def _one_line(text: str) -> str:

@@ -144,7 +144,7 @@ class Analyser:
             if holder and holder.party and named.any():
                 # a term named only in a condition or in the setting of the speech is no term of the statement
                 foreground = self.topic_model.foreground_terms(parsed[(d, i)], finding.anchor, named, SPEECH_VERBS)
-                if self.settings.topics.background_keywords_count is False and (foreground != named).any():
+                if not self.settings.topics.background_keywords_count and (foreground != named).any():
                     score_row = score_row - self.settings.topics.keyword_bonus * (named & ~foreground)
                     named = foreground
             matches = self.topic_model.assign_statement(

@@ -301,3 +301,17 @@ def test_failure_line_puts_the_label_in_front_once():
     assert failure_line("a.csv", "a.csv:line 7: invalid JSON") == "a.csv:line 7: invalid JSON"
     assert failure_line("data/x", "data/x/parties.yaml: duplicate id") == "data/x/parties.yaml: duplicate id"
     assert failure_line("a.csv", "a.csvx: odd") == "a.csv: a.csvx: odd"
+
+
+def test_boolean_settings_read_true_and_false():
+    from positions.cli import _settings, build_parser
+    from positions.errors import ConfigError
+
+    def parsed(value):
+        args = build_parser().parse_args(["ingest", "x.md", "--negotiation", "n", "--set", value])
+        return _settings(args).topics.second_topic_needs_keyword
+
+    assert parsed("topics.second_topic_needs_keyword=false") is False
+    assert parsed("topics.second_topic_needs_keyword=Yes") is True
+    with pytest.raises(ConfigError, match="needs a bool"):
+        parsed("topics.second_topic_needs_keyword=maybe")
