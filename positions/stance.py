@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, ASSISTANCE_WORDS, COMMITMENT_VERBS, CONCESSION_VERBS,
-                      CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS, DEAL_NOUNS,
-                      DIRECTIVE_VERBS, DISMAY_PARTICIPLES, ENCOURAGING_VERBS, FALL_SHORT_OBJECTS,
+from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, ASSISTANCE_WORDS, COMMITMENT_VERBS,
+                      CONCESSION_VERBS, CONDITION_MARKERS, CONSIDERATION_VERBS, DEAL_CLOSING_VERBS, DEAL_MAKING_VERBS,
+                      DEAL_NOUNS, DIRECTIVE_VERBS, DISMAY_PARTICIPLES, ENCOURAGING_VERBS, FALL_SHORT_OBJECTS,
                       FALL_SHORT_VERBS, FAVOURABLE_ADVERBS, FUTURE_MODALS, GENERIC_SPEAKERS,
-                      HYPOTHETICAL_OR_TEMPORAL_MARKERS, LACKING_VERBS, MODALS_OF_OBLIGATION, NEGATED_STANCE, NEGATIVE_EVALUATION,
-                      NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS, POSITIVE_EVALUATION,
-                      POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, RESISTANCE_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES,
-                      STANCE_NOUNS, STANCE_VERBS)
+                      HYPOTHETICAL_OR_TEMPORAL_MARKERS, LACKING_VERBS, MODALS_OF_OBLIGATION, NEGATED_STANCE,
+                      NEGATIVE_EVALUATION, NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, POSITIVE_EFFECT_VERBS,
+                      POSITIVE_EVALUATION, POSSIBILITY_MODALS, PROCESS_VERBS, PRONOUNS, RESISTANCE_VERBS,
+                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 
 _FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acomp", "attr", "relcl", "pcomp",
                 "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
@@ -240,13 +240,13 @@ def _is_holder_subject(verb, holder_tokens: frozenset[int]) -> bool:
     return verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i and _is_holder_subject(verb.head, holder_tokens)
 
 
-def _own_clause(anchor, leave_out: tuple[str, ...] = ("relcl", "acl")) -> list:
+def _own_clause(anchor) -> list:
     """Tokens under the anchor, without relative and noun-modifying clauses, in sentence order."""
     out, stack = [], [anchor]
     while stack:
         token = stack.pop()
         out.append(token)
-        stack.extend(c for c in token.children if c.dep_ not in leave_out)
+        stack.extend(c for c in token.children if c.dep_ not in ("relcl", "acl"))
     return sorted(out, key=lambda t: t.i)
 
 
