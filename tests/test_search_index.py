@@ -96,7 +96,10 @@ def test_vectors_of_a_large_store_on_disk_live_in_a_scratch_file_and_search_the_
     assert np.array_equal(index._gather(np.array([], dtype=np.int64)), vectors[:0])
     query = vectors[5] + 0.1 * _unit_rows(1, seed=8)[0]
     assert np.allclose(index._scores(query), vectors @ query, atol=1e-6)
-    assert _ids_of(index.search(query, 10)) == _ids_of(_top_k(ids, vectors @ query, 10))
-    for allowed in (ids[::300], ids[ids % 10 != 3]):  # a narrow filter (rows read) and a wide one
-        inside = np.isin(ids, allowed)
-        assert _ids_of(index.search(query, 10, allowed)) == _ids_of(_top_k(ids[inside], vectors[inside] @ query, 10))
+    score_of = lambda i: float(vectors[i - 1] @ query)  # noqa: E731 (ids are rows + 1)
+    _assert_ann_answer(index.search(query, 10), _top_k(ids, vectors @ query, 10), score_of)  # ANN
+    narrow, wide = ids[::300], ids[ids % 10 != 3]
+    inside = np.isin(ids, narrow)  # a narrow filter reads its rows: the exact answer
+    assert _ids_of(index.search(query, 10, narrow)) == _ids_of(_top_k(ids[inside], vectors[inside] @ query, 10))
+    inside = np.isin(ids, wide)  # a wide one takes ANN candidates
+    _assert_ann_answer(index.search(query, 10, wide), _top_k(ids[inside], vectors[inside] @ query, 10), score_of)
