@@ -676,9 +676,16 @@ def quality_table(report: dict) -> pd.DataFrame:
 
     parts = {split: _flatten(report.get(split) or {}) for split in ("heldout", "dev")}
     metrics = list(dict.fromkeys([*parts["heldout"], *parts["dev"]]))
-    return pd.DataFrame({"metric": metrics, "heldout": [parts["heldout"].get(m) for m in metrics],
+    return pd.DataFrame({"metric": metrics, "label": [_metric_label(m) for m in metrics],
+                         "heldout": [parts["heldout"].get(m) for m in metrics],
                          "dev": [parts["dev"].get(m) for m in metrics],
                          "target": [QUALITY_TARGETS.get(m, np.nan) for m in metrics]})
+
+
+def _metric_label(metric: str) -> str:
+    """'stance_accuracy_rules' -> 'Stance accuracy rules'; 'topic.macro_f1' -> 'Topic: macro f1'."""
+    words = ": ".join(part.replace("_", " ") for part in metric.split("."))
+    return words[:1].upper() + words[1:]
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, float]:

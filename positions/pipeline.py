@@ -5,7 +5,7 @@ import datetime as dt
 import functools
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from .config import Negotiation, Settings, load_negotiation
 from .dates import resolve_stated_date
-from .embeddings import Embedder, make_embedder
+from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
 from .holders import AliasIndex, find_holder, mention_tokens
 from .lexicon import SPEECH_VERBS
@@ -24,6 +24,7 @@ from .readers import iter_documents
 from .sentences import split_sentences
 from .side_positions import side_positions
 from .stance import classify_stance, stance_for_role, stance_near
+from .stance_model import StanceClassifier, StanceQuery, make_stance_classifier
 from .store import Store
 from .topics import TopicModel, contextual_vectors
 
@@ -54,11 +55,13 @@ class IngestReport:
 class Analyser:
     """Runs sentence splitting, embedding, topics, holders, stance, numbers and dates on documents."""
 
-    def __init__(self, negotiation: Negotiation, settings: Settings, embedder: Embedder, nlp):
+    def __init__(self, negotiation: Negotiation, settings: Settings, embedder: Embedder, nlp,
+                 stance_classifier: StanceClassifier | None = None):
         self.negotiation = negotiation
         self.settings = settings
         self.embedder = embedder
         self._nlp = nlp
+        self.stance_classifier = stance_classifier  # None: the dependency rules' stance stands
         self.aliases = AliasIndex(negotiation.parties)
         self._topic_model: TopicModel | None = None
 
@@ -110,13 +113,28 @@ class Analyser:
                                  [(m.start, m.end) for m in mentions[d][i]]) for d, i in to_parse)
         parsed = dict(zip(to_parse, self.nlp.pipe(texts, batch_size=self.settings.pipeline.spacy_batch_size)))
 
-        results = []
-        for d, doc in enumerate(documents):
-            positions = self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d,
-                                        process_rows[d])
-            results.append(AnalysedDocument(doc, tuple(split[d]), tuple(positions),
-                                            vectors[offsets[d]:offsets[d + 1]]))
-        return results
+        positions = [self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d, process_rows[d])
+                     for d, doc in enumerate(documents)]
+        if self.stance_classifier is not None:
+            positions = self._model_stances(split, positions)
+        return [AnalysedDocument(doc, tuple(split[d]), tuple(positions[d]), vectors[offsets[d]:offsets[d + 1]])
+                for d, doc in enumerate(documents)]
+
+    def _model_stances(self, split: list[list[Sentence]], positions: list[list[Position]]) -> list[list[Position]]:
+        """The stance model's reading of every position the sentence's holder states, in one batched call.
+        A second party's row from a relative clause keeps the rules' reading of that clause."""
+        parties = {p.id: p for p in self.negotiation.parties}
+        topics = {t.id: t for t in self.negotiation.topics}
+        where = [(d, k) for d, rows in enumerate(positions) for k, row in enumerate(rows)
+                 if row.party in parties and row.topic in topics and row.attribution != "relative_clause"]
+        queries = [StanceQuery(parties[row.party].name, parties[row.party].role, topics[row.topic].name,
+                               split[d][row.sentence_index].text)
+                   for d, k in where for row in [positions[d][k]]]
+        calls = self.stance_classifier.classify(queries)
+        updated = [list(rows) for rows in positions]
+        for (d, k), call in zip(where, calls):
+            updated[d][k] = replace(updated[d][k], stance=call.stance)
+        return updated
 
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,
                    d, process_row=None) -> list[Position]:
@@ -209,9 +227,12 @@ def _numbers_for_topic(quantities: list[Quantity], match: TopicMatch, matches: l
 
 def load_analyser(negotiation: Negotiation, settings: Settings | None = None,
                   embedder: Embedder | None = None) -> Analyser:
+    """With the fake embedder (tests, POSITIONS_FAKE_EMBEDDER=1) stance is read by the rules alone."""
     settings = settings or Settings()
     embedder = embedder or make_embedder(settings.embedding)
-    return Analyser(negotiation, settings, embedder, lambda: load_spacy(settings.pipeline.spacy_model))
+    stance_classifier = make_stance_classifier(settings.stance, fake=isinstance(embedder, HashingEmbedder))
+    return Analyser(negotiation, settings, embedder, lambda: load_spacy(settings.pipeline.spacy_model),
+                    stance_classifier)
 
 
 def ingest_documents(documents: Iterable[Document], store: Store, analyser: Analyser,

@@ -1,4 +1,4 @@
-"""`positions eval-stance`: the stance rules measured on single labelled sentences from many negotiations.
+"""`positions eval-stance`: stance (the model or the rules) measured on single labelled sentences of many negotiations.
 
 A row (JSON Lines, e.g. data/stance_sentences/*.jsonl) names its holder by aliases rather than by a config:
 {"sentence": ..., "holder": "Iran", "holder_aliases": ["Iran", "Zarif"], "holder_role": "principal",
@@ -18,6 +18,7 @@ from .holders import AliasIndex, find_holder, mention_tokens
 from .models import STANCES
 from .parse_text import text_for_parser
 from .stance import StanceReading, classify_stance, stance_for_role
+from .stance_model import StanceClassifier, StanceQuery
 
 REQUIRED = ("sentence", "holder_aliases", "holder_role", "stance")
 ROLES = ("principal", "mediator", "third_party")
@@ -74,12 +75,19 @@ def rule_stance(nlp, row: dict) -> tuple[str, StanceReading, bool]:
     return stance_for_role(reading, row["holder_role"]), reading, found
 
 
-def score_stance(rows: Sequence[dict], nlp) -> dict:
-    """Accuracy overall and per negotiation, the confusion matrix (gold -> predicted) and the misses."""
+def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None = None) -> dict:
+    """Accuracy overall and per negotiation, the confusion matrix (gold -> predicted) and the misses.
+
+    With a classifier (the stance model) it decides the stance; the rules still report the holder found and cue."""
     hits, per_negotiation, confusion, misses = 0, defaultdict(Counter), defaultdict(Counter), []
     holder_found = 0
-    for row in rows:
+    calls = classifier.classify([StanceQuery(row.get("holder") or row["holder_aliases"][0], row["holder_role"],
+                                             row.get("topic") or "the agreement", row["sentence"]) for row in rows]
+                                ) if classifier is not None else None
+    for number, row in enumerate(rows):
         predicted, reading, found = rule_stance(nlp, row)
+        if calls is not None:
+            predicted = calls[number].stance
         right = predicted == row["stance"]
         hits += right
         holder_found += found
@@ -93,6 +101,7 @@ def score_stance(rows: Sequence[dict], nlp) -> dict:
     ratio = lambda a, b: round(a / b, 3) if b else None  # noqa: E731
     return {
         "sentences": len(rows),
+        "method": "rules" if classifier is None else "model",
         "stance_accuracy": ratio(hits, len(rows)),
         "holder_found": ratio(holder_found, len(rows)),
         "per_negotiation": {name: ratio(c["right"], c["total"]) for name, c in sorted(per_negotiation.items())},
@@ -102,7 +111,8 @@ def score_stance(rows: Sequence[dict], nlp) -> dict:
 
 
 def format_stance_report(report: dict, worst: int = 15) -> str:
-    lines = [f"{report['sentences']} sentences: stance accuracy {report['stance_accuracy']:.3f} "
+    lines = [f"{report['sentences']} sentences: stance accuracy {report['stance_accuracy']:.3f} by the "
+             f"{report.get('method', 'rules')} "
              f"(holder found by the holder finder in {report['holder_found']:.3f})", "  per negotiation:"]
     lines += [f"    {name:32} {value:.3f}" for name, value in report["per_negotiation"].items()]
     lines += confusion_lines(report["stance_confusion"])
@@ -110,5 +120,5 @@ def format_stance_report(report: dict, worst: int = 15) -> str:
         lines.append(f"  misses ({min(worst, len(report['misses']))} of {len(report['misses'])}):")
         for miss in report["misses"][:worst]:
             lines.append(f"    - {miss['sentence'][:140]}")
-            lines.append(f"      {miss['gold']} != {miss['predicted']} (cue {miss['cue']!r}, {miss['kind']})")
+            lines.append(f"      {miss['gold']} != {miss['predicted']} (rules' cue {miss['cue']!r}, {miss['kind']})")
     return "\n".join(lines)

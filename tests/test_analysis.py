@@ -211,6 +211,8 @@ def test_quality_table_flattens_numeric_leaves():
     assert "confusion" not in table.index
     assert pd.isna(table.loc["n", "dev"])
     assert table.loc["holder_accuracy", "target"] == 0.90 and pd.isna(table.loc["n", "target"])
+    assert table.loc["holder_accuracy", "label"] == "Holder accuracy"
+    assert table.loc["topic.per_topic.x", "label"] == "Topic: per topic: x"
 
 
 def test_events_in_view():

@@ -69,7 +69,8 @@ with st.container(border=True):
             quality = analysis.quality_table(report)
             size = quality["metric"] == "sentences"  # a count, not a score: said in the caption
             st.dataframe(quality[~size], hide_index=True, key="quality",
-                         column_config={"metric": "Metric",
+                         column_order=("label", "heldout", "dev", "target"),
+                         column_config={"label": "Metric",
                                         "heldout": st.column_config.NumberColumn("Held-out", format="%.3f"),
                                         "dev": st.column_config.NumberColumn("Development", format="%.3f"),
                                         "target": st.column_config.NumberColumn(

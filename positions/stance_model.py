@@ -1,0 +1,152 @@
+"""Stance read by a fine-tuned cross-encoder: (party, role, term) and the sentence in, one of the seven stances out.
+
+The encoder is all-MiniLM-L6-v2 (the embedding model, from its offline package) with its top layers fine-tuned and a
+linear head, trained on labelled positions (`positions train-stance`). Only the changed weights are shipped
+(positions/resources/stance_model.safetensors); the frozen lower layers come from the base package.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .errors import ConfigError
+from .models import STANCES
+
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "resources" / "stance_model.safetensors"
+MAX_TOKENS = 128
+
+
+@dataclass(frozen=True)
+class StanceQuery:
+    """One position to read: who holds it (name and role), on which term, in which sentence."""
+    party: str
+    role: str
+    topic: str
+    sentence: str
+
+
+@dataclass(frozen=True)
+class StanceCall:
+    stance: str
+    probability: float
+
+
+class StanceClassifier(Protocol):
+    def classify(self, queries: Sequence[StanceQuery]) -> list[StanceCall]: ...
+
+
+def pair_text(query: StanceQuery) -> tuple[str, str]:
+    """The cross-encoder's two segments: who and on what, then the sentence itself."""
+    return f"{query.party} ({query.role.replace('_', ' ')}) on {query.topic}", query.sentence
+
+
+class StanceNetwork:
+    """Encoder + mean pooling + linear head over the stances (torch imported on construction only)."""
+
+    def __init__(self, base_path: str):
+        import torch
+        import transformers
+        from transformers import AutoModel, AutoTokenizer
+
+        transformers.utils.logging.disable_progress_bar()
+        self.tokenizer = AutoTokenizer.from_pretrained(base_path)
+        self.encoder = AutoModel.from_pretrained(base_path)
+        self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(STANCES))
+
+    def modules(self):
+        import torch
+
+        return torch.nn.ModuleDict({"encoder": self.encoder, "head": self.head})
+
+    def tokens(self, queries: Sequence[StanceQuery]):
+        firsts, seconds = zip(*(pair_text(q) for q in queries))
+        return self.tokenizer(list(firsts), list(seconds), padding=True, truncation=True, max_length=MAX_TOKENS,
+                              return_tensors="pt")
+
+    def logits(self, features, dropout=None):
+        hidden = self.encoder(**features).last_hidden_state
+        mask = features["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return self.head(dropout(pooled) if dropout is not None else pooled)
+
+
+class LearnedStanceClassifier:
+    """The shipped (or a retrained) stance model, loaded on first use."""
+
+    def __init__(self, weights: str | Path = DEFAULT_WEIGHTS, base_model: str = "all-MiniLM-L6-v2",
+                 batch_size: int = 32):
+        self.weights = Path(weights)
+        if not self.weights.is_file():
+            raise ConfigError(f"stance model weights not found: {self.weights} (train them with "
+                              "`python -m positions train-stance`, or set stance.method=rules)")
+        self.base_model = base_model
+        self.batch_size = batch_size
+        self._network: StanceNetwork | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def network(self) -> StanceNetwork:
+        with self._lock:
+            if self._network is None:
+                self._network = load_network(self.weights, self.base_model)
+            return self._network
+
+    def classify(self, queries: Sequence[StanceQuery]) -> list[StanceCall]:
+        import torch
+
+        queries = list(queries)
+        if not queries:
+            return []
+        network = self.network
+        order = np.argsort([-len(q.sentence) for q in queries], kind="stable")  # little padding per batch
+        calls: list[StanceCall | None] = [None] * len(queries)
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start:start + self.batch_size]
+                probabilities = torch.softmax(network.logits(network.tokens([queries[i] for i in rows])), -1).numpy()
+                for row, p in zip(rows, probabilities):
+                    best = int(p.argmax())
+                    calls[row] = StanceCall(STANCES[best], round(float(p[best]), 4))
+        return calls
+
+
+def load_network(weights: Path, base_model: str) -> StanceNetwork:
+    """The base encoder with the fine-tuned tensors of `weights` laid over it."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from safetensors.torch import load_file
+
+    from .embeddings import resolve_model_path
+
+    network = StanceNetwork(resolve_model_path(base_model))
+    tuned = load_file(str(weights))
+    metadata = read_metadata(weights)
+    if tuple(metadata.get("stances", STANCES)) != tuple(STANCES):
+        raise ConfigError(f"{weights}: trained for stances {metadata.get('stances')}, not {list(STANCES)}")
+    state = {name: tensor.float() for name, tensor in tuned.items()}
+    missing = set(state) - set(network.modules().state_dict())
+    if missing:
+        raise ConfigError(f"{weights}: tensors {sorted(missing)[:3]} do not fit the base model {base_model}")
+    network.modules().load_state_dict(state, strict=False)
+    network.modules().eval()
+    return network
+
+
+def read_metadata(weights: Path) -> dict:
+    """What the weights were trained on and how (written beside them by `train-stance`)."""
+    path = Path(weights).with_suffix(".json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def make_stance_classifier(settings, fake: bool = False) -> StanceClassifier | None:
+    """The learned classifier, or None (the dependency rules decide) with stance.method=rules or a fake embedder."""
+    if fake or settings.method == "rules" or os.environ.get("POSITIONS_FAKE_EMBEDDER") == "1":
+        return None
+    if settings.method != "model":
+        raise ConfigError(f"stance.method {settings.method!r}; valid: model, rules")
+    return LearnedStanceClassifier(settings.weights or DEFAULT_WEIGHTS, settings.base_model, settings.batch_size)
