@@ -24,7 +24,7 @@ from .readers import iter_documents
 from .sentences import split_sentences
 from .side_positions import side_positions
 from .stance import classify_stance, stance_for_role, stance_near
-from .stance_model import StanceClassifier, StanceQuery, make_stance_classifier
+from .stance_model import StanceClassifier, make_stance_classifier, position_query
 from .store import Store
 from .topics import TopicModel, contextual_vectors
 
@@ -127,8 +127,7 @@ class Analyser:
         topics = {t.id: t for t in self.negotiation.topics}
         where = [(d, k) for d, rows in enumerate(positions) for k, row in enumerate(rows)
                  if row.party in parties and row.topic in topics and row.attribution != "relative_clause"]
-        queries = [StanceQuery(parties[row.party].name, parties[row.party].role, topics[row.topic].name,
-                               split[d][row.sentence_index].text)
+        queries = [position_query(parties[row.party], topics[row.topic], split[d][row.sentence_index].text)
                    for d, k in where for row in [positions[d][k]]]
         calls = self.stance_classifier.classify(queries)
         updated = [list(rows) for rows in positions]

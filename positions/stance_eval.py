@@ -18,7 +18,7 @@ from .holders import AliasIndex, find_holder, mention_tokens
 from .models import STANCES
 from .parse_text import text_for_parser
 from .stance import StanceReading, classify_stance, stance_for_role
-from .stance_model import StanceClassifier, StanceQuery
+from .stance_model import StanceClassifier, stance_row_query
 
 REQUIRED = ("sentence", "holder_aliases", "holder_role", "stance")
 ROLES = ("principal", "mediator", "third_party")
@@ -81,9 +81,7 @@ def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None 
     With a classifier (the stance model) it decides the stance; the rules still report the holder found and cue."""
     hits, per_negotiation, confusion, misses = 0, defaultdict(Counter), defaultdict(Counter), []
     holder_found = 0
-    calls = classifier.classify([StanceQuery(row.get("holder") or row["holder_aliases"][0], row["holder_role"],
-                                             row.get("topic") or "the agreement", row["sentence"]) for row in rows]
-                                ) if classifier is not None else None
+    calls = classifier.classify([stance_row_query(row) for row in rows]) if classifier is not None else None
     for number, row in enumerate(rows):
         predicted, reading, found = rule_stance(nlp, row)
         if calls is not None:

@@ -41,6 +41,18 @@ class StanceClassifier(Protocol):
     def classify(self, queries: Sequence[StanceQuery]) -> list[StanceCall]: ...
 
 
+def position_query(party, topic, sentence: str) -> StanceQuery:
+    """A configured party's position on a configured topic (config.Party, config.Topic), as the pipeline and the
+    training on evaluation labels both ask it: the same input at training and at reading time."""
+    return StanceQuery(party.name, party.role, topic.name, sentence)
+
+
+def stance_row_query(row: dict) -> StanceQuery:
+    """A stance-sentence row (see stance_eval.load_stance_rows): the holder named by aliases, the topic free text."""
+    return StanceQuery(row.get("holder") or row["holder_aliases"][0], row["holder_role"],
+                       row.get("topic") or "the agreement", row["sentence"])
+
+
 def pair_text(query: StanceQuery) -> tuple[str, str]:
     """The cross-encoder's two segments: who and on what, then the sentence itself."""
     return f"{query.party} ({query.role.replace('_', ' ')}) on {query.topic}", query.sentence

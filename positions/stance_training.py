@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 from .config import Negotiation
 from .models import STANCES
-from .stance_model import StanceNetwork, StanceQuery
+from .stance_model import StanceNetwork, StanceQuery, position_query, stance_row_query
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class TrainingSettings:
 
 def examples_from_stance_rows(rows: Sequence[dict]) -> list[tuple[StanceQuery, str]]:
     """Stance-sentence rows (see stance_eval.load_stance_rows) as training examples."""
-    return [(StanceQuery(row.get("holder") or row["holder_aliases"][0], row["holder_role"],
-                         row.get("topic") or "the agreement", row["sentence"]), row["stance"]) for row in rows]
+    return [(stance_row_query(row), row["stance"]) for row in rows]
 
 
 def examples_from_labels(labels: Sequence[dict], negotiation: Negotiation) -> list[tuple[StanceQuery, str]]:
@@ -43,8 +42,7 @@ def examples_from_labels(labels: Sequence[dict], negotiation: Negotiation) -> li
     examples = []
     for row in labels:
         if row.get("holder") in parties and row.get("topic") in topics and row.get("stance") in STANCES:
-            party = parties[row["holder"]]
-            examples.append((StanceQuery(party.name, party.role, topics[row["topic"]].name, row["sentence"]),
+            examples.append((position_query(parties[row["holder"]], topics[row["topic"]], row["sentence"]),
                              row["stance"]))
     return examples
 
