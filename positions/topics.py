@@ -58,7 +58,7 @@ def _inflected(word: str) -> str:
 
 
 # The negotiation process, not a term of the deal: who meets whom, who mediates or takes part, how the talks are
-# going, legal steps about the bargaining. Negotiation-independent; a statement closer to these than to every
+# going, legal steps about the bargaining, and events on the ground. Negotiation-independent; a statement closer to these than to every
 # topic, naming no term, states no position ("looked forward to constructive talks", "would not take part").
 PROCESS_PROTOTYPES = (
     "The two sides will meet again next week to continue the talks.",
@@ -70,6 +70,11 @@ PROCESS_PROTOTYPES = (
     "The spokesman declined to comment on the state of the negotiations.",
     "The talks were described as productive, and the negotiators will report back to their leaders.",
     "The official denied reports about the talks, calling them inaccurate.",
+    # what happened on the ground, not what a side holds: attacks, casualty counts, personnel changes
+    "Airstrikes killed dozens of people overnight, according to the health ministry.",
+    "The military said its forces had struck targets and fired rockets across the border.",
+    "More than a thousand people have been killed since the fighting began.",
+    "The defense minister was dismissed and replaced by a longtime loyalist.",
 )
 
 
