@@ -68,7 +68,7 @@ def write_readme(results: dict[str, dict], stance_results: dict[str, dict]) -> N
     block = (f"<!-- eval-figures -->\nMeasured {dt.date.today().isoformat()} with `python scripts/evaluate.py` "
              "(stance accuracy found: on positions found with the right holder and topic; stance accuracy rules: "
              "the same with `stance.method=rules`, the dependency rules alone). The stance model is trained on "
-             "every dev split except black-sea's, so dev stance figures are training-set figures.\n\n"
+             "every dev split except the unseen ones, so dev stance figures are training-set figures.\n\n"
              + readme_table(results) + "\n\nStance on single sentences from other negotiations "
              "(`python -m positions eval-stance FILE`):\n\n" + stance_sentence_table(stance_results)
              + "\n<!-- /eval-figures -->")
