@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="stance-sentence .jsonl files or folders (rows as in data/stance_sentences)")
     train.add_argument("--labels", action="append", default=[], metavar="LABELS.jsonl=DIR",
                        help="evaluation labels and their negotiation folder, e.g. "
-                            "data/eval/gaza-2023/dev.jsonl=data/negotiations/gaza-2023 (repeatable)")
+                            "data/eval/NAME/dev.jsonl=data/negotiations/NAME (repeatable)")
     train.add_argument("--out", required=True, metavar="FILE.safetensors",
                        help="where the weights go (use them with --set stance.weights=FILE)")
     train.add_argument("--epochs", type=int, default=TrainingSettings.epochs)
