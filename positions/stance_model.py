@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -92,40 +93,60 @@ class LearnedStanceClassifier:
     """The shipped (or a retrained) stance model, loaded on first use."""
 
     def __init__(self, weights: str | Path = DEFAULT_WEIGHTS, base_model: str = "all-MiniLM-L6-v2",
-                 batch_size: int = 32):
+                 batch_size: int = 32, workers: int = 0):
         self.weights = Path(weights)
         if not self.weights.is_file():
             raise ConfigError(f"stance model weights not found: {self.weights} (train them with "
                               "`python -m positions train-stance`, or set stance.method=rules)")
         self.base_model = base_model
         self.batch_size = batch_size
+        self.workers = workers or os.cpu_count() or 1
         self._network: StanceNetwork | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     @property
     def network(self) -> StanceNetwork:
         with self._lock:
             if self._network is None:
+                import torch
+
+                torch.set_num_threads(1)  # parallel over batches instead (see classify)
                 self._network = load_network(self.weights, self.base_model)
             return self._network
 
     def classify(self, queries: Sequence[StanceQuery]) -> list[StanceCall]:
-        import torch
-
+        """Length-sorted batches (little padding), tokenised here and run by one single-threaded torch worker per
+        core (as the embedder does: no OpenMP barriers between cores shared with spaCy and the encoder)."""
         queries = list(queries)
         if not queries:
             return []
         network = self.network
-        order = np.argsort([-len(q.sentence) for q in queries], kind="stable")  # little padding per batch
+        order = np.argsort([-len(q.sentence) for q in queries], kind="stable")
+        batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        features = [network.tokens([queries[i] for i in rows]) for rows in batches]  # the tokenizer is not thread-safe
+        if len(batches) == 1 or self.workers == 1:
+            probabilities = [self._forward(f) for f in features]
+        else:
+            probabilities = list(self._executor().map(self._forward, features))
         calls: list[StanceCall | None] = [None] * len(queries)
-        with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start:start + self.batch_size]
-                probabilities = torch.softmax(network.logits(network.tokens([queries[i] for i in rows])), -1).numpy()
-                for row, p in zip(rows, probabilities):
-                    best = int(p.argmax())
-                    calls[row] = StanceCall(STANCES[best], round(float(p[best]), 4))
+        for rows, batch in zip(batches, probabilities):
+            for row, p in zip(rows, batch):
+                best = int(p.argmax())
+                calls[row] = StanceCall(STANCES[best], round(float(p[best]), 4))
         return calls
+
+    def _forward(self, features) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            return torch.softmax(self.network.logits(features), -1).numpy()
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="stance")
+            return self._pool
 
 
 def load_network(weights: Path, base_model: str) -> StanceNetwork:

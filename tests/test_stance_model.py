@@ -123,6 +123,15 @@ def test_saved_weights_read_back_as_trained(trained):
     assert [STANCES.index(c.stance) for c in LearnedStanceClassifier(path).classify(queries)] == in_memory
 
 
+def test_batches_run_in_parallel_give_the_same_calls_in_input_order(trained):
+    _, path = trained
+    queries = [query for query, _ in TRAIN]
+    one_batch = LearnedStanceClassifier(path, batch_size=32, workers=1).classify(queries)
+    parallel = LearnedStanceClassifier(path, batch_size=2, workers=2).classify(queries)
+    assert [c.stance for c in parallel] == [c.stance for c in one_batch]
+    assert [c.probability for c in parallel] == pytest.approx([c.probability for c in one_batch], abs=1e-3)
+
+
 def test_weights_for_other_stances_are_refused(tmp_path, trained):
     _, path = trained
     other = tmp_path / "other.safetensors"
