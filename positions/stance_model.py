@@ -12,12 +12,15 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 import numpy as np
 
 from .errors import ConfigError
 from .models import STANCES
+
+if TYPE_CHECKING:
+    from .config import Party, StanceSettings, Topic
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "resources" / "stance_model.safetensors"
 MAX_TOKENS = 128
@@ -42,7 +45,7 @@ class StanceClassifier(Protocol):
     def classify(self, queries: Sequence[StanceQuery]) -> list[StanceCall]: ...
 
 
-def position_query(party, topic, sentence: str) -> StanceQuery:
+def position_query(party: Party, topic: Topic, sentence: str) -> StanceQuery:
     """A configured party's position on a configured topic (config.Party, config.Topic), as the pipeline and the
     training on evaluation labels both ask it: the same input at training and at reading time."""
     return StanceQuery(party.name, party.role, topic.name, sentence)
@@ -176,7 +179,7 @@ def read_metadata(weights: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def make_stance_classifier(settings, fake: bool = False) -> StanceClassifier | None:
+def make_stance_classifier(settings: StanceSettings, fake: bool = False) -> StanceClassifier | None:
     """The learned classifier, or None (the dependency rules decide) with stance.method=rules or a fake embedder."""
     if fake or settings.method == "rules" or os.environ.get("POSITIONS_FAKE_EMBEDDER") == "1":
         return None
