@@ -68,13 +68,14 @@ with st.container(border=True):
         if report:
             quality = analysis.quality_table(report)
             size = quality["metric"] == "sentences"  # a count, not a score: said in the caption
-            st.dataframe(quality[~size], hide_index=True, key="quality",
+            shown = quality[~size].assign(target=quality["target"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""))
+            st.dataframe(shown, hide_index=True, key="quality",
                          column_order=("label", "heldout", "dev", "target"),
                          column_config={"label": "Metric",
                                         "heldout": st.column_config.NumberColumn("Held-out", format="%.3f"),
                                         "dev": st.column_config.NumberColumn("Development", format="%.3f"),
-                                        "target": st.column_config.NumberColumn(
-                                            "Target", format="%.2f", help="What the held-out figure should reach")})
+                                        "target": st.column_config.TextColumn(
+                                            "Target", help="What the held-out figure should reach")})
             if size.any():
                 held, dev = quality[size].iloc[0][["heldout", "dev"]]
                 st.caption("Measured on " + " and ".join(
