@@ -101,8 +101,7 @@ def stance_sentence_results() -> dict[str, dict]:
         if files:
             rows = load_stance_rows(files)
             report = score_stance(rows, nlp, classifier)
-            out[name] = {k: report[k] for k in ("sentences", "stance_accuracy", "holder_found")}
-            out[name]["stance_accuracy_rules"] = score_stance(rows, nlp)["stance_accuracy"]
+            out[name] = {k: report[k] for k in ("sentences", "stance_accuracy", "stance_accuracy_rules", "holder_found")}
             print(f"stance sentences {name:16} model {out[name]['stance_accuracy']:.3f} "
                   f"rules {out[name]['stance_accuracy_rules']:.3f} (n={out[name]['sentences']})")
     return out

@@ -27,7 +27,7 @@ def labels(tmp_path):
 
 def test_scores_each_sentence_and_lists_the_misses(nlp, labels):
     report = score_stance(load_stance_rows([labels.parent]), nlp)
-    assert (report["sentences"], report["stance_accuracy"]) == (3, 0.667)
+    assert (report["sentences"], report["stance_accuracy"], report["stance_accuracy_rules"]) == (3, 0.667, 0.667)
     assert report["per_negotiation"] == {"canal": 0.0, "harbour": 1.0}
     assert report["stance_confusion"]["oppose"] == {"support": 1}
     assert [m["sentence"] for m in report["misses"]] == [ROWS[2]["sentence"]]
