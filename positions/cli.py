@@ -8,13 +8,14 @@ import datetime as dt
 import json
 import os
 import sys
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from .config import ReaderSettings, Settings, default_db_path, iter_settings, load_negotiation, with_overrides
+from .config import (ReaderSettings, Settings, TrainingSettings, default_db_path, iter_settings, load_negotiation,
+                     with_overrides)
 from .errors import ConfigError, PositionsError, StoreError, failure_line
-from .stance_training import TrainingSettings
 
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 STATEMENT_FIELDS = ("id", "sentence", "party", "topic", "stance", "numbers", "date", "date_precision", "published",
@@ -293,15 +294,20 @@ def cmd_eval_stance(args) -> int:
 
 
 def cmd_train_stance(args) -> int:
-    from .config import load_negotiation
     from .embeddings import resolve_model_path
     from .evaluation import load_labels
     from .stance_eval import load_stance_rows
-    from .stance_training import TrainingSettings, examples_from_labels, examples_from_stance_rows, save_network, \
-        train_network
+    from .stance_training import examples_from_labels, examples_from_stance_rows, save_network, train_network
 
     settings = TrainingSettings(epochs=args.epochs, learning_rate=args.learning_rate, frozen_layers=args.frozen_layers,
                                 seed=args.seed, labels_weight=args.labels_weight)
+    out = Path(args.out)
+    try:  # before minutes of training, not after
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out.parent):
+            pass
+    except OSError as exc:
+        raise ConfigError(f"--out {out}: cannot write there ({exc.strerror})") from None
     examples = examples_from_stance_rows(load_stance_rows(args.sentences)) if args.sentences else []
     for pair in args.labels:
         labels, sep, negotiation = pair.partition("=")
@@ -314,7 +320,7 @@ def cmd_train_stance(args) -> int:
     print(f"training on {len(examples)} labelled positions", file=sys.stderr)
     network = train_network(examples, resolve_model_path(base_model), settings,
                             progress=lambda line: print(line, file=sys.stderr))
-    path = save_network(network, args.out, {
+    path = save_network(network, out, {
         "base_model": base_model, "examples": len(examples), "trained_on": list(args.sentences) + list(args.labels),
         "settings": asdict(settings)})
     print(f"wrote {path} (use it with --set stance.weights={path})", file=sys.stderr)

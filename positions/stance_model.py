@@ -12,15 +12,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
+from .config import Party, StanceSettings, Topic
 from .errors import ConfigError
 from .models import STANCES
-
-if TYPE_CHECKING:
-    from .config import Party, StanceSettings, Topic
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "resources" / "stance_model.safetensors"
 MAX_TOKENS = 128
@@ -95,8 +93,8 @@ class StanceNetwork:
 class LearnedStanceClassifier:
     """The shipped (or a retrained) stance model, loaded on first use."""
 
-    def __init__(self, weights: str | Path = DEFAULT_WEIGHTS, base_model: str = "all-MiniLM-L6-v2",
-                 batch_size: int = 32, workers: int = 0):
+    def __init__(self, weights: str | Path = DEFAULT_WEIGHTS, base_model: str = StanceSettings.base_model,
+                 batch_size: int = StanceSettings.batch_size, workers: int = 0):
         self.weights = Path(weights)
         if not self.weights.is_file():
             raise ConfigError(f"stance model weights not found: {self.weights} (train them with "
@@ -159,15 +157,18 @@ def load_network(weights: Path, base_model: str) -> StanceNetwork:
 
     from .embeddings import resolve_model_path
 
-    network = StanceNetwork(resolve_model_path(base_model))
-    tuned = load_file(str(weights))
     metadata = read_metadata(weights)
     if tuple(metadata.get("stances", STANCES)) != tuple(STANCES):
         raise ConfigError(f"{weights}: trained for stances {metadata.get('stances')}, not {list(STANCES)}")
+    try:
+        tuned = load_file(str(weights))
+    except Exception as exc:  # safetensors raises its own error types for a damaged or foreign file
+        raise ConfigError(f"{weights}: not a stance model weights file ({exc})") from None
+    network = StanceNetwork(resolve_model_path(base_model))
     state = {name: tensor.float() for name, tensor in tuned.items()}
-    missing = set(state) - set(network.modules().state_dict())
-    if missing:
-        raise ConfigError(f"{weights}: tensors {sorted(missing)[:3]} do not fit the base model {base_model}")
+    unknown = set(state) - set(network.modules().state_dict())
+    if unknown:
+        raise ConfigError(f"{weights}: tensors {sorted(unknown)[:3]} do not fit the base model {base_model}")
     network.modules().load_state_dict(state, strict=False)
     network.modules().eval()
     return network

@@ -9,25 +9,12 @@ from __future__ import annotations
 import json
 import random
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .config import Negotiation
+from .config import Negotiation, TrainingSettings
 from .models import STANCES
 from .stance_model import StanceNetwork, StanceQuery, position_query, stance_row_query
-
-
-@dataclass(frozen=True)
-class TrainingSettings:
-    epochs: int = 6
-    learning_rate: float = 1e-4
-    batch_size: int = 16
-    frozen_layers: int = 3  # the lower encoder layers (and embeddings) stay as in the base model
-    seed: int = 0
-    dropout: float = 0.1
-    warmup: float = 0.1  # share of the steps with a rising learning rate
-    labels_weight: int = 3  # evaluation-label positions (news articles of a configured negotiation) count this often
 
 
 def examples_from_stance_rows(rows: Sequence[dict]) -> list[tuple[StanceQuery, str]]:

@@ -4,14 +4,13 @@ import json
 import pytest
 
 from positions.cli import main
-from positions.config import Settings, StanceSettings, load_negotiation
+from positions.config import Settings, StanceSettings, TrainingSettings, load_negotiation
 from positions.errors import ConfigError
 from positions.models import STANCES
 from positions.pipeline import ingest, load_analyser
 from positions.stance_model import (DEFAULT_WEIGHTS, LearnedStanceClassifier, StanceCall, StanceQuery,
                                     make_stance_classifier, pair_text, read_metadata)
-from positions.stance_training import (TrainingSettings, examples_from_labels, examples_from_stance_rows,
-                                       save_network, train_network)
+from positions.stance_training import examples_from_labels, examples_from_stance_rows, save_network, train_network
 
 ARTICLE = ("---\ntitle: Harbour talks\ndate: 2024-05-08\nsource: Harbour Wire\n---\n"
            "The Dockworkers Union demanded a 20 percent raise over three years on Monday, Maria Lopez said.\n\n"
@@ -132,6 +131,24 @@ def test_batches_run_in_parallel_give_the_same_calls_in_input_order(trained):
     assert [c.probability for c in parallel] == pytest.approx([c.probability for c in one_batch], abs=1e-3)
 
 
+def test_a_damaged_weights_file_is_a_config_error(tmp_path):
+    damaged = tmp_path / "damaged.safetensors"
+    damaged.write_bytes(b"not a safetensors file")
+    with pytest.raises(ConfigError, match="not a stance model weights file"):
+        LearnedStanceClassifier(damaged).classify([TRAIN[0][0]])
+
+
+def test_train_stance_refuses_an_unwritable_output_before_training(tmp_path, capsys):
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps({"sentence": "The union rejected the offer.", "holder_aliases": ["union"],
+                                "holder_role": "principal", "stance": "reject"}) + "\n", encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["train-stance", str(rows), "--out", str(blocker / "w.safetensors")]) == 2
+    error = capsys.readouterr().err
+    assert "cannot write there" in error and "epoch" not in error
+
+
 def test_weights_for_other_stances_are_refused(tmp_path, trained):
     _, path = trained
     other = tmp_path / "other.safetensors"
@@ -170,5 +187,6 @@ def test_cli_trains_and_measures_with_the_new_weights(tmp_path, capsys):
     assert main(["eval-stance", str(labels), "--format", "json", "--set", f"stance.weights={out}"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["method"] == "model" and report["sentences"] == len(TRAIN)
+    assert report["stance_accuracy_rules"] is not None  # the rules' figure from the same pass
     with pytest.raises(SystemExit):
         main(["train-stance", str(labels)])  # --out is required
