@@ -116,9 +116,6 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--learning-rate", type=float, default=TrainingSettings.learning_rate)
     train.add_argument("--labels-weight", type=int, default=TrainingSettings.labels_weight,
                        help="how often each --labels position counts (they are closest to what the pipeline reads)")
-    train.add_argument("--off-topic-weight", type=int, default=TrainingSettings.off_topic_weight,
-                       help="how often each off-topic example of the --labels counts (0: the model does not learn to "
-                            "tell which terms a statement is about; see stance.topic_check)")
     train.add_argument("--seed", type=int, default=TrainingSettings.seed)
 
     sub.add_parser("settings", help="list every setting with its default and help")
@@ -300,12 +297,10 @@ def cmd_train_stance(args) -> int:
     from .embeddings import resolve_model_path
     from .evaluation import load_labels
     from .stance_eval import load_stance_rows
-    from .stance_training import (examples_from_labels, examples_from_stance_rows, off_topic_examples, save_network,
-                                  train_network)
+    from .stance_training import examples_from_labels, examples_from_stance_rows, save_network, train_network
 
     settings = TrainingSettings(epochs=args.epochs, learning_rate=args.learning_rate, frozen_layers=args.frozen_layers,
-                                seed=args.seed, labels_weight=args.labels_weight,
-                                off_topic_weight=args.off_topic_weight)
+                                seed=args.seed, labels_weight=args.labels_weight)
     out = Path(args.out)
     try:  # before minutes of training, not after
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -318,9 +313,7 @@ def cmd_train_stance(args) -> int:
         labels, sep, negotiation = pair.partition("=")
         if not sep:
             raise ConfigError(f"--labels {pair!r} is not LABELS.jsonl=NEGOTIATION_DIR")
-        rows, config = load_labels([labels]), load_negotiation(negotiation)
-        examples += examples_from_labels(rows, config) * settings.labels_weight
-        examples += off_topic_examples(rows, config, settings.seed) * settings.off_topic_weight
+        examples += examples_from_labels(load_labels([labels]), load_negotiation(negotiation)) * settings.labels_weight
     if not examples:
         raise ConfigError("no labelled positions: give stance-sentence files and/or --labels LABELS.jsonl=DIR")
     base_model = Settings().stance.base_model

@@ -74,18 +74,6 @@ class StanceSettings:
     base_model: str = setting("all-MiniLM-L6-v2", "Encoder the stance weights were trained on (a path, or the "
                                                   "offline all-MiniLM-L6-v2).")
     batch_size: int = setting(32, "Positions per stance-model batch.")
-    topic_check: bool = setting(
-        True, "With a stance model that learned off-topic examples, the model also decides which terms a statement "
-              "is about: among the terms the topic rules chose and the other candidates (terms named in the "
-              "sentence, the best-scoring ones), those it reads as no position of the holder are dropped (a statement "
-              "keeps at least one term).")
-    topic_candidates: int = setting(
-        2, "Best-scoring terms (above topics.statement_threshold) offered to the model besides the chosen ones.")
-    no_position_threshold: float = setting(
-        0.5, "A term is dropped from a statement when the model's probability of no position on it is this or more.")
-    drop_doubted_statements: bool = setting(
-        False, "With topic_check: a sentence on whose every term the model reads no position of the holder is stored "
-               "as stating no position (when False it keeps the term the model doubts least).")
 
 
 @dataclass(frozen=True)
@@ -100,7 +88,6 @@ class TrainingSettings:
     dropout: float = 0.1
     warmup: float = 0.1  # share of the steps with a rising learning rate
     labels_weight: int = 3  # evaluation-label positions (news articles of a configured negotiation) count this often
-    off_topic_weight: int = 1  # off-topic examples of the evaluation labels (see off_topic_examples) count this often
 
 
 @dataclass(frozen=True)

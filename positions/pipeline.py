@@ -113,96 +113,30 @@ class Analyser:
                                  [(m.start, m.end) for m in mentions[d][i]]) for d, i in to_parse)
         parsed = dict(zip(to_parse, self.nlp.pipe(texts, batch_size=self.settings.pipeline.spacy_batch_size)))
 
-        candidates: dict[tuple[int, int], list[TopicMatch]] = {}  # (document, sentence): terms the model may add
-        positions = [self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d, process_rows[d],
-                                     candidates)
+        positions = [self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d, process_rows[d])
                      for d, doc in enumerate(documents)]
         if self.stance_classifier is not None:
-            positions = self._model_stances(split, positions, candidates)
+            positions = self._model_stances(split, positions)
         return [AnalysedDocument(doc, tuple(split[d]), tuple(positions[d]), vectors[offsets[d]:offsets[d + 1]])
                 for d, doc in enumerate(documents)]
 
-    @property
-    def model_checks_topics(self) -> bool:
-        return bool(self.stance_classifier is not None and self.settings.stance.topic_check
-                    and getattr(self.stance_classifier, "checks_topics", False))
-
-    def _model_stances(self, split: list[list[Sentence]], positions: list[list[Position]],
-                       candidates: dict[tuple[int, int], list[TopicMatch]]) -> list[list[Position]]:
-        """The stance model's reading of every position the sentence's holder states, in one batched call; with
-        model_checks_topics it also settles the statement's terms (see stance.topic_check). A second party's row
-        from a relative clause keeps the rules' reading of that clause, on the terms the statement keeps."""
+    def _model_stances(self, split: list[list[Sentence]], positions: list[list[Position]]) -> list[list[Position]]:
+        """The stance model's reading of every position the sentence's holder states, in one batched call.
+        A second party's row from a relative clause keeps the rules' reading of that clause."""
         parties = {p.id: p for p in self.negotiation.parties}
         topics = {t.id: t for t in self.negotiation.topics}
-        checks = self.model_checks_topics
-        statements: dict[tuple[int, int], list[int]] = {}  # (document, sentence) -> the holder's rows
-        for d, rows in enumerate(positions):
-            for k, row in enumerate(rows):
-                if row.party in parties and row.topic in topics and row.attribution != "relative_clause":
-                    statements.setdefault((d, row.sentence_index), []).append(k)
-        asked: list[tuple[tuple[int, int], str, float, int | None]] = []  # statement, topic, score, row or None
-        for key, ks in statements.items():
-            asked += [(key, positions[key[0]][k].topic, positions[key[0]][k].topic_score, k) for k in ks]
-            if checks:
-                asked += [(key, m.topic, m.score, None) for m in candidates.get(key, ())]
-        queries = []
-        for (d, i), topic, _, _ in asked:
-            holder = positions[d][statements[(d, i)][0]].party
-            queries.append(position_query(parties[holder], topics[topic], split[d][i].text))
+        where = [(d, k) for d, rows in enumerate(positions) for k, row in enumerate(rows)
+                 if row.party in parties and row.topic in topics and row.attribution != "relative_clause"]
+        queries = [position_query(parties[row.party], topics[row.topic], split[d][row.sentence_index].text)
+                   for d, k in where for row in [positions[d][k]]]
         calls = self.stance_classifier.classify(queries)
-        answers: dict[tuple[int, int], list[tuple[str, float, int | None, object]]] = {}
-        for (key, topic, score, k), call in zip(asked, calls):
-            answers.setdefault(key, []).append((topic, score, k, call))
-        updated = []
-        for d, rows in enumerate(positions):
-            out: list[Position] = []
-            kept_terms: dict[int, set[str]] = {}
-            for k, row in enumerate(rows):
-                key = (d, row.sentence_index)
-                if row.attribution == "relative_clause":
-                    if row.sentence_index not in kept_terms or row.topic in kept_terms[row.sentence_index]:
-                        out.append(row)
-                    continue
-                if key not in answers:
-                    out.append(row)
-                    continue
-                if k != statements[key][0]:
-                    continue  # the statement's rows are rebuilt at its first row
-                new_rows = self._settled_rows([rows[j] for j in statements[key]], answers.pop(key), checks)
-                kept_terms[row.sentence_index] = {r.topic for r in new_rows}
-                out.extend(new_rows)
-            updated.append(out)
+        updated = [list(rows) for rows in positions]
+        for (d, k), call in zip(where, calls):
+            updated[d][k] = replace(updated[d][k], stance=call.stance)
         return updated
 
-    def _settled_rows(self, rows: list[Position], answers, checks: bool) -> list[Position]:
-        """One statement's rows with the model's stances; with `checks`, on the terms it reads a position on."""
-        if not checks:
-            return [replace(rows[j], stance=call.stance) for j, (_, _, _, call) in enumerate(answers)]
-        threshold = self.settings.stance.no_position_threshold
-        kept = [a for a in answers if a[3].no_position < threshold]
-        if not kept and self.settings.stance.drop_doubted_statements:
-            return [Position(sentence_index=rows[0].sentence_index, party=None, topic=None, stance=None,
-                             numbers=tuple(dict.fromkeys(q for row in rows for q in row.numbers)),
-                             date=rows[0].date, date_precision=rows[0].date_precision)]
-        if not kept:  # the topic rules found a position: keep the term the model doubts least
-            kept = [min((a for a in answers if a[2] is not None), key=lambda a: a[3].no_position)]
-        surest = sorted(kept, key=lambda a: a[3].no_position)[: self.settings.topics.max_topics_per_sentence]
-        kept = [a for a in kept if a in surest]  # in the order asked: the rules' terms first
-        matches = [TopicMatch(topic, score) for topic, score, _, _ in kept]
-        first = rows[0]
-        quantities = list(dict.fromkeys(q for row in rows for q in row.numbers))  # the sentence's, split over rows
-        holder_confidence = first.confidence / (0.5 + 0.5 * min(1.0, max(first.topic_score, 0.01)))
-        settled = []
-        for match, (_, _, _, call) in zip(matches, kept):
-            settled.append(replace(
-                first, topic=match.topic, stance=call.stance, topic_score=round(match.score, 4),
-                numbers=_numbers_for_topic(quantities, match, matches, self.topic_model),
-                confidence=round(min(1.0, holder_confidence * (0.5 + 0.5 * min(1.0, match.score))), 3)))
-        return settled
-
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,
-                   d, process_row=None, candidates: dict | None = None) -> list[Position]:
-        """The sentences' rows; `candidates` receives, per statement, the other terms the stance model may add."""
+                   d, process_row=None) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party, context_speaker = -1, None, None, None
         for i, sentence in enumerate(sentences):
@@ -237,8 +171,6 @@ class Analyser:
             if not matches:
                 positions.append(Position(party=None, topic=None, stance=None, **base))
                 continue
-            if candidates is not None and self.model_checks_topics:
-                candidates[(d, i)] = self._candidate_terms(score_row, named, matches)
             doc_tokens = parsed[(d, i)]
             token_party = mention_tokens(doc_tokens, mentions[i])
             others = frozenset(t for t, p in token_party.items() if p != holder.party)
@@ -257,16 +189,6 @@ class Analyser:
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
             positions.extend(self._side_rows(doc_tokens, token_party, holder, matches, base))
         return positions
-
-    def _candidate_terms(self, score_row: np.ndarray, named: np.ndarray, matches: list[TopicMatch]) -> list[TopicMatch]:
-        """Terms besides the chosen ones that the stance model is asked about: those named in the sentence's
-        foreground and the best-scoring ones above the statement threshold."""
-        chosen = {m.topic for m in matches}
-        order = [int(n) for n in np.argsort(-score_row, kind="stable")
-                 if score_row[n] >= self.settings.topics.statement_threshold][: self.settings.stance.topic_candidates]
-        numbers = sorted(set(order) | {int(n) for n in np.flatnonzero(named)})
-        topics = self.topic_model.topics
-        return [TopicMatch(topics[n].id, float(score_row[n])) for n in numbers if topics[n].id not in chosen]
 
     def _side_rows(self, doc, token_party, holder, matches, base) -> list[Position]:
         """Rows for a second party's position in a relative clause ('..., a demand Israel has refused'), on the

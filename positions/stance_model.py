@@ -22,8 +22,6 @@ from .models import STANCES
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "resources" / "stance_model.safetensors"
 MAX_TOKENS = 128
-NO_POSITION = "none"  # the extra class: the party states no position on this term in this sentence
-CLASSES = (*STANCES, NO_POSITION)
 
 
 @dataclass(frozen=True)
@@ -37,16 +35,11 @@ class StanceQuery:
 
 @dataclass(frozen=True)
 class StanceCall:
-    """The most likely stance, its probability, and the probability that the sentence states no position of the
-    party on the term at all (0.0 from a model trained without such examples)."""
     stance: str
     probability: float
-    no_position: float = 0.0
 
 
 class StanceClassifier(Protocol):
-    checks_topics: bool  # whether its calls' no_position is meaningful (trained on off-topic examples)
-
     def classify(self, queries: Sequence[StanceQuery]) -> list[StanceCall]: ...
 
 
@@ -70,7 +63,7 @@ def pair_text(query: StanceQuery) -> tuple[str, str]:
 class StanceNetwork:
     """Encoder + mean pooling + linear head over the stances (torch imported on construction only)."""
 
-    def __init__(self, base_path: str, classes: Sequence[str] = CLASSES):
+    def __init__(self, base_path: str):
         import torch
         import transformers
         from transformers import AutoModel, AutoTokenizer
@@ -78,8 +71,7 @@ class StanceNetwork:
         transformers.utils.logging.disable_progress_bar()
         self.tokenizer = AutoTokenizer.from_pretrained(base_path)
         self.encoder = AutoModel.from_pretrained(base_path)
-        self.classes = tuple(classes)
-        self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(self.classes))
+        self.head = torch.nn.Linear(self.encoder.config.hidden_size, len(STANCES))
 
     def modules(self):
         import torch
@@ -111,7 +103,6 @@ class LearnedStanceClassifier:
         self.batch_size = batch_size
         self.workers = workers or os.cpu_count() or 1
         self._network: StanceNetwork | None = None
-        self.checks_topics = NO_POSITION in read_metadata(self.weights).get("classes", ())
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -140,12 +131,10 @@ class LearnedStanceClassifier:
         else:
             probabilities = list(self._executor().map(self._forward, features))
         calls: list[StanceCall | None] = [None] * len(queries)
-        stances = len(STANCES)  # the classes start with the stances, in order (load_network checks)
         for rows, batch in zip(batches, probabilities):
             for row, p in zip(rows, batch):
-                best = int(p[:stances].argmax())
-                off = float(p[stances]) if len(p) > stances else 0.0
-                calls[row] = StanceCall(STANCES[best], round(float(p[best]), 4), round(off, 4))
+                best = int(p.argmax())
+                calls[row] = StanceCall(STANCES[best], round(float(p[best]), 4))
         return calls
 
     def _forward(self, features) -> np.ndarray:
@@ -169,14 +158,13 @@ def load_network(weights: Path, base_model: str) -> StanceNetwork:
     from .embeddings import resolve_model_path
 
     metadata = read_metadata(weights)
-    classes = tuple(metadata.get("classes", metadata.get("stances", STANCES)))
-    if classes not in (tuple(STANCES), CLASSES):
-        raise ConfigError(f"{weights}: trained for classes {list(classes)}, not {list(CLASSES)}")
+    if tuple(metadata.get("stances", STANCES)) != tuple(STANCES):
+        raise ConfigError(f"{weights}: trained for stances {metadata.get('stances')}, not {list(STANCES)}")
     try:
         tuned = load_file(str(weights))
     except Exception as exc:  # safetensors raises its own error types for a damaged or foreign file
         raise ConfigError(f"{weights}: not a stance model weights file ({exc})") from None
-    network = StanceNetwork(resolve_model_path(base_model), classes)
+    network = StanceNetwork(resolve_model_path(base_model))
     state = {name: tensor.float() for name, tensor in tuned.items()}
     unknown = set(state) - set(network.modules().state_dict())
     if unknown:

@@ -14,8 +14,7 @@ from typing import Callable, Sequence
 
 from .config import Negotiation, TrainingSettings
 from .models import STANCES
-from .stance_model import CLASSES, NO_POSITION, StanceNetwork, StanceQuery, position_query, stance_row_query
-from .topics import keyword_pattern
+from .stance_model import StanceNetwork, StanceQuery, position_query, stance_row_query
 
 
 def examples_from_stance_rows(rows: Sequence[dict]) -> list[tuple[StanceQuery, str]]:
@@ -35,31 +34,6 @@ def examples_from_labels(labels: Sequence[dict], negotiation: Negotiation) -> li
     return examples
 
 
-def off_topic_examples(labels: Sequence[dict], negotiation: Negotiation,
-                       seed: int = 0) -> list[tuple[StanceQuery, str]]:
-    """For each holder of a labelled position, terms of the negotiation the sentence states no position on, as
-    NO_POSITION examples: every term whose keywords the sentence names (the hard cases: "a truce in exchange for
-    hostages" names prisoners too), and one other term at random."""
-    parties = {p.id: p for p in negotiation.parties}
-    topics = {t.id: t for t in negotiation.topics}
-    patterns = {t.id: keyword_pattern(t.keywords) for t in negotiation.topics}
-    held: dict[str, dict[str, set[str]]] = {}  # sentence -> holder -> labelled topics
-    for row in labels:
-        if row.get("holder") in parties and row.get("topic") in topics:
-            held.setdefault(row["sentence"], {}).setdefault(row["holder"], set()).add(row["topic"])
-    shuffler = random.Random(seed)
-    examples = []
-    for sentence, holders in held.items():
-        stated = set().union(*holders.values())  # a term another holder takes a position on is not off-topic
-        others = [t for t in topics if t not in stated]
-        for holder in sorted(holders):
-            named = [t for t in others if patterns[t] is not None and patterns[t].search(sentence)]
-            rest = [t for t in others if t not in named]
-            chosen = named + ([shuffler.choice(rest)] if rest else [])
-            examples += [(position_query(parties[holder], topics[t], sentence), NO_POSITION) for t in chosen]
-    return examples
-
-
 def train_network(examples: Sequence[tuple[StanceQuery, str]], base_path: str,
                   settings: TrainingSettings = TrainingSettings(),
                   progress: Callable[[str], None] = print) -> StanceNetwork:
@@ -68,7 +42,7 @@ def train_network(examples: Sequence[tuple[StanceQuery, str]], base_path: str,
 
     torch.manual_seed(settings.seed)
     shuffler = random.Random(settings.seed)
-    network = StanceNetwork(base_path, CLASSES)
+    network = StanceNetwork(base_path)
     for parameter in _frozen_parameters(network, settings.frozen_layers):
         parameter.requires_grad = False
     trainable = [p for p in network.modules().parameters() if p.requires_grad]
@@ -78,7 +52,7 @@ def train_network(examples: Sequence[tuple[StanceQuery, str]], base_path: str,
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda step: step / warmup if step < warmup else max(0.0, (steps - step) / max(1, steps - warmup)))
     dropout = torch.nn.Dropout(settings.dropout)
-    label_index = {label: i for i, label in enumerate(CLASSES)}
+    label_index = {stance: i for i, stance in enumerate(STANCES)}
     order, started = list(range(len(examples))), time.monotonic()
     network.modules().train()
     for epoch in range(settings.epochs):
@@ -122,5 +96,5 @@ def save_network(network: StanceNetwork, path: str | Path, metadata: dict) -> Pa
              if name in changed}
     save_file(state, str(path))
     path.with_suffix(".json").write_text(
-        json.dumps({**metadata, "stances": list(STANCES), "classes": list(network.classes), "tensors": len(state)}, indent=2) + "\n", encoding="utf-8")
+        json.dumps({**metadata, "stances": list(STANCES), "tensors": len(state)}, indent=2) + "\n", encoding="utf-8")
     return path

@@ -8,11 +8,9 @@ from positions.config import Settings, StanceSettings, TrainingSettings, load_ne
 from positions.errors import ConfigError
 from positions.models import STANCES
 from positions.pipeline import ingest, load_analyser
-from positions.models import Position, Quantity
-from positions.stance_model import (CLASSES, DEFAULT_WEIGHTS, NO_POSITION, LearnedStanceClassifier, StanceCall,
-                                    StanceQuery, make_stance_classifier, pair_text, read_metadata)
-from positions.stance_training import (examples_from_labels, examples_from_stance_rows, off_topic_examples,
-                                       save_network, train_network)
+from positions.stance_model import (DEFAULT_WEIGHTS, LearnedStanceClassifier, StanceCall, StanceQuery,
+                                    make_stance_classifier, pair_text, read_metadata)
+from positions.stance_training import examples_from_labels, examples_from_stance_rows, save_network, train_network
 
 ARTICLE = ("---\ntitle: Harbour talks\ndate: 2024-05-08\nsource: Harbour Wire\n---\n"
            "The Dockworkers Union demanded a 20 percent raise over three years on Monday, Maria Lopez said.\n\n"
@@ -156,7 +154,7 @@ def test_weights_for_other_stances_are_refused(tmp_path, trained):
     other = tmp_path / "other.safetensors"
     other.write_bytes(path.read_bytes())
     other.with_suffix(".json").write_text(json.dumps({"stances": ["yes", "no"]}), encoding="utf-8")
-    with pytest.raises(ConfigError, match="trained for classes"):
+    with pytest.raises(ConfigError, match="trained for stances"):
         LearnedStanceClassifier(other).classify([TRAIN[0][0]])
 
 
@@ -192,80 +190,3 @@ def test_cli_trains_and_measures_with_the_new_weights(tmp_path, capsys):
     assert report["stance_accuracy_rules"] is not None  # the rules' figure from the same pass
     with pytest.raises(SystemExit):
         main(["train-stance", str(labels)])  # --out is required
-
-
-def test_off_topic_examples_are_the_terms_named_but_not_held_and_one_more(tiny_negotiation):
-    negotiation = load_negotiation(tiny_negotiation)
-    wages_only = "Lopez demanded a pay raise before any talk of automated cranes."
-    labels = [{"sentence": wages_only, "holder": "union", "topic": "wages", "stance": "demand"},
-              {"sentence": "Baker rejected the raise and Lopez opposed the robots.", "holder": "port",
-               "topic": "wages", "stance": "reject"},
-              {"sentence": "Baker rejected the raise and Lopez opposed the robots.", "holder": "union",
-               "topic": "automation", "stance": "oppose"},
-              {"sentence": "Ships queued.", "holder": None, "topic": None, "stance": None}]
-    examples = off_topic_examples(labels, negotiation)
-    # automation is named but only wages is held; a term some holder of the sentence takes a position on is no
-    # negative for the other holder; sentences without positions give none
-    assert examples == [(StanceQuery("Dockworkers Union", "principal", "Automation", wages_only), NO_POSITION)]
-    one_term = [{"sentence": "Baker said the port would respond.", "holder": "port", "topic": "automation",
-                 "stance": "report"}]
-    assert [q.topic for q, _ in off_topic_examples(one_term, negotiation)] == ["Wages"]  # the one at random
-
-
-class DoubtsAutomation:
-    """A fake classifier that checks topics: no position on Automation, 'demand' on anything else."""
-    checks_topics = True
-
-    def __init__(self):
-        self.calls = []
-
-    def classify(self, queries):
-        self.calls.append(list(queries))
-        return [StanceCall("demand", 0.9, 0.9 if q.topic == "Automation" else 0.1) for q in queries]
-
-
-def test_with_a_topic_checking_model_the_terms_it_doubts_are_dropped(tmp_path, store, tiny_negotiation,
-                                                                      fake_embedder, nlp):
-    analyser = load_analyser(load_negotiation(tiny_negotiation), Settings(), fake_embedder)
-    fake = analyser.stance_classifier = DoubtsAutomation()
-    (tmp_path / "a.md").write_text(
-        "---\ntitle: Harbour talks\ndate: 2024-05-08\n---\n"
-        "The Dockworkers Union demanded a 20 percent raise and a halt to automated cranes, Maria Lopez said.\n",
-        encoding="utf-8")
-    ingest([str(tmp_path / "a.md")], store, analyser)
-    asked = {q.topic for q in fake.calls[0]}
-    assert asked == {"Wages", "Automation"}  # the named term is offered even where the rules had not chosen it
-    rows = store.statements("harbour-talks")
-    held = rows[rows["party"].notna()]
-    assert list(held["topic"]) == ["wages"] and list(held["stance"]) == ["demand"]
-    assert [n["value"] for n in held["numbers"].iloc[0]] == [20]
-
-
-def _statement(topic, score, numbers=()):
-    return Position(sentence_index=0, party="union", topic=topic, stance="report", numbers=tuple(numbers),
-                    attribution="said_subject", confidence=0.8, topic_score=score)
-
-
-def test_settled_rows_keep_the_terms_the_model_reads_a_position_on(tiny_negotiation, fake_embedder):
-    analyser = load_analyser(load_negotiation(tiny_negotiation), Settings(), fake_embedder)
-    raise_ = Quantity(20, "percent", "20 percent")
-    cranes = Quantity(40, "automated cranes", "40 automated cranes")
-    rows = [_statement("wages", 0.6, [raise_, cranes])]
-    added = [("wages", 0.6, 0, StanceCall("demand", 0.9, 0.2)), ("automation", 0.4, None, StanceCall("oppose", 0.8, 0.1))]
-    settled = analyser._settled_rows(rows, added, checks=True)
-    assert [(r.topic, r.stance) for r in settled] == [("wages", "demand"), ("automation", "oppose")]
-    # with two terms, a quantity naming one term's keyword goes to that term only
-    assert [q.unit for q in settled[0].numbers] == ["percent"]
-    assert [q.unit for q in settled[1].numbers] == ["automated cranes"]
-    doubted = [("wages", 0.6, 0, StanceCall("demand", 0.9, 0.7)), ("automation", 0.4, None, StanceCall("oppose", 0.8, 0.6))]
-    assert [r.topic for r in analyser._settled_rows(rows, doubted, checks=True)] == ["wages"]  # keeps a term
-    assert [r.stance for r in analyser._settled_rows(rows, added[:1], checks=False)] == ["demand"]
-
-
-def test_a_trained_model_has_the_no_position_class_and_says_so(trained):
-    _, path = trained
-    assert read_metadata(path)["classes"] == list(CLASSES)
-    classifier = LearnedStanceClassifier(path)
-    assert classifier.checks_topics
-    call = classifier.classify([TRAIN[0][0]])[0]
-    assert 0 <= call.no_position < 1 and call.stance in STANCES
