@@ -654,6 +654,23 @@ def _names_a_party(subject, token_party: dict[int, str]) -> bool:
                if c.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod"))  # not "Mr. Netanyahu's remarks"
 
 
+def continues_quote(text: str) -> bool:
+    """Whether a sentence goes on with a quotation: it opens with a quote mark, or closes one it did not open
+    (the last sentence of a quotation running over several)."""
+    text = text.strip()
+    marks = sum(text.count(ch) for ch in QUOTE_CHARS)
+    return bool(text) and (text[0] in QUOTE_CHARS or (text[-1] in QUOTE_CHARS and marks % 2 == 1))
+
+
+def quote_continuation(doc, quoted: Holder) -> HolderFinding:
+    """The holder of an unattributed sentence that goes on with the quotation of the sentence before it
+    ('"The pension was taken from us," Mr. Holden said. "We intend to get it back."'): that quotation's holder."""
+    roots = [t.i for t in doc if t.dep_ == "ROOT"]
+    holder = Holder(quoted.party, "carried_over", quoted.speaker, quoted.relayed_by,
+                    _ATTRIBUTION_CONFIDENCE["carried_over"])
+    return HolderFinding(holder, roots[0] if roots else None, True)
+
+
 def _finding(party, attribution, doc, subject, anchor, relayed_by=None) -> HolderFinding:
     speaker_text = None
     if subject is not None:

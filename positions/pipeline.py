@@ -15,7 +15,7 @@ from .config import Negotiation, Settings, load_negotiation
 from .dates import resolve_stated_date
 from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
-from .holders import AliasIndex, find_holder, mention_tokens
+from .holders import QUOTE_CHARS, AliasIndex, continues_quote, find_holder, mention_tokens, quote_continuation
 from .lexicon import SPEECH_VERBS
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
@@ -108,7 +108,7 @@ class Analyser:
         mentions = [[self.aliases.find(s.text) for s in sentences] for sentences in split]
         to_parse = [(d, i) for d, sentences in enumerate(split) for i, s in enumerate(sentences)
                     if topic_rows[d][i].max(initial=-1.0) >= self.settings.topics.statement_threshold
-                    and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text))]
+                    and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text) or continues_quote(s.text))]
         texts = (text_for_parser(split[d][i].text, split[d][i].is_headline,
                                  [(m.start, m.end) for m in mentions[d][i]]) for d, i in to_parse)
         parsed = dict(zip(to_parse, self.nlp.pipe(texts, batch_size=self.settings.pipeline.spacy_batch_size)))
@@ -139,9 +139,10 @@ class Analyser:
                    d, process_row=None) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party, context_speaker = -1, None, None, None
+        quoted = None  # the holder of the quotation the previous sentence of the paragraph ended with
         for i, sentence in enumerate(sentences):
             if sentence.paragraph != paragraph:
-                paragraph, context_party, context_speaker = sentence.paragraph, None, None
+                paragraph, context_party, context_speaker, quoted = sentence.paragraph, None, None, None
             quantities = extract_quantities(sentence.text)
             stated = resolve_stated_date(sentence.text, doc.published)
             base = dict(sentence_index=i, numbers=tuple(quantities), date=stated.date or doc.published,
@@ -153,7 +154,12 @@ class Analyser:
             elif mentions[i]:
                 context_party = mentions[i][0].party  # cheap context from sentences not parsed
                 context_speaker = None
+            if quoted is not None and (d, i) in parsed and not (finding and finding.holder.party) \
+                    and continues_quote(sentence.text):
+                finding = quote_continuation(parsed[(d, i)], quoted)
             holder = finding.holder if finding else None
+            has_quote = any(ch in sentence.text for ch in QUOTE_CHARS)
+            quoted = holder if has_quote and holder and holder.party else None
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
                 context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken

@@ -52,6 +52,42 @@ def test_ingest_attributes_positions(tmp_path, store, analyser):
     assert pd.isna(scene.party) and pd.isna(scene.topic) and pd.isna(scene.stance)
 
 
+QUOTES = """---
+title: Dockworkers hold out
+date: 2024-05-08
+---
+"The port has had years to share its profits," Maria Lopez said. "We want a 20 percent raise and we will not take less."
+
+"The cranes are coming no matter what happens to wages," a consultant said. "The pay raise will not stop them."
+
+"We will not take less pay."
+"""
+
+
+def test_a_quotation_going_on_in_the_next_sentence_keeps_its_holder(tmp_path, store, analyser):
+    (tmp_path / "q.md").write_text(QUOTES, encoding="utf-8")
+    ingest([str(tmp_path / "q.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    going_on = rows[rows["sentence"].str.startswith('"We want a 20 percent raise')]
+    assert set(going_on["party"]) == {"union"} and set(going_on["attribution"]) == {"carried_over"}
+    # a quotation by no party (the consultant) passes nothing on; a quotation opening a paragraph has no speaker
+    assert rows[rows["sentence"].str.startswith('"The pay raise will not')]["party"].isna().all()
+    assert rows[rows["sentence"].str.startswith('"We will not take less pay')]["party"].isna().all()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('"We intend to get it back."', True),
+    ("“We strike at midnight.”", True),
+    ('Given that position, our offer has been withdrawn."', True),  # the end of a quotation opened earlier
+    ('The union called it "insulting."', False),
+    ("Ships queued outside the harbour.", False),
+])
+def test_continues_quote(text, expected):
+    from positions.holders import continues_quote
+
+    assert continues_quote(text) is expected
+
+
 def test_reingest_adds_nothing_and_embeds_nothing(tmp_path, store, analyser, fake_embedder):
     (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
     ingest([str(tmp_path)], store, analyser)
