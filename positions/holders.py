@@ -364,6 +364,9 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             continue
         if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
             relayed = _relayed_position(verb, None, token_party)  # "a person familiar with the talks said Ford ..."
+            if relayed is not None and _inside_quotes(doc, relayed[0]) \
+                    and subject.lemma_.lower() not in ANONYMOUS_SPEAKERS:
+                relayed = None  # an analyst's own words: '"... what the union says about wages," a consultant said'
             if relayed is not None:
                 anonymous = subject.lemma_.lower() in ANONYMOUS_SPEAKERS
                 return _finding(relayed[1], "anonymous_official" if anonymous else "said_subject", doc, subject,
@@ -652,6 +655,11 @@ def _names_a_party(subject, token_party: dict[int, str]) -> bool:
         return True
     return any(c.i in token_party for c in subject.children
                if c.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod"))  # not "Mr. Netanyahu's remarks"
+
+
+def _inside_quotes(doc, token) -> bool:
+    """Whether the token stands inside a quotation of the sentence (an odd number of quote marks before it)."""
+    return sum(doc.text[:token.idx].count(ch) for ch in QUOTE_CHARS) % 2 == 1
 
 
 def continues_quote(text: str) -> bool:

@@ -147,6 +147,16 @@ def test_anonymous_non_party_source_relays_what_a_party_signalled(nlp, talks):
     assert (holder.party, holder.attribution) == ("south", "anonymous_official")
 
 
+def test_a_quotation_of_a_speaker_who_is_no_party_relays_nothing(nlp, talks):
+    # the analyst's own words, though they tell what a party says; in reported speech the same source relays
+    holder, _ = read_reading(nlp, talks, '"The truce is coming no matter what Southland says about it," an analyst '
+                                         'said.')
+    assert holder.party is None
+    holder, _ = read_reading(nlp, talks, "A person familiar with the talks said Southland had signaled that it "
+                                         '"might extend the truce."')
+    assert holder.party == "south"
+
+
 def test_according_to_a_source_who_is_no_party_does_not_take_the_next_party(nlp, talks):
     holder, _ = read(nlp, talks, "The Northern proposal, according to two officials familiar with the talks, "
                                  "would see Southland free ten captives in exchange for a truce.")
