@@ -19,6 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from positions.config import Settings, with_overrides  # noqa: E402
 from positions.embeddings import make_embedder  # noqa: E402
 from positions.evaluation import QUALITY_TARGETS, evaluate_files  # noqa: E402
+from positions.stance_model import DEFAULT_WEIGHTS, read_metadata  # noqa: E402
 
 HEADLINE = ("holder_accuracy", "stance_accuracy", "topic_macro_f1", "numbers_recall", "date_accuracy",
             "no_position_accuracy")
@@ -48,7 +49,8 @@ def readme_table(results: dict[str, dict]) -> str:
                 figures = result[split]
                 cells = [f"{figures[c]:.3f}" if figures.get(c) is not None else "n/a" for c in columns]
                 label = f"{name} (unseen)" if result.get("unseen") else name
-                rows.append(f"| {label} | {split} | {figures['sentences']} | " + " | ".join(cells) + " |")
+                split_label = f"{split} *" if split in result.get("in_stance_training", ()) else split
+                rows.append(f"| {label} | {split_label} | {figures['sentences']} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -67,8 +69,8 @@ def write_readme(results: dict[str, dict], stance_results: dict[str, dict]) -> N
     text = readme.read_text(encoding="utf-8")
     block = (f"<!-- eval-figures -->\nMeasured {dt.date.today().isoformat()} with `python scripts/evaluate.py` "
              "(stance accuracy found: on positions found with the right holder and topic; stance accuracy rules: "
-             "the same with `stance.method=rules`, the dependency rules alone). The stance model is trained on "
-             "every dev split except the unseen ones, so dev stance figures are training-set figures.\n\n"
+             "the same with `stance.method=rules`, the dependency rules alone). Splits marked * are in the shipped "
+             "stance model's training data, so their stance figures are training-set figures.\n\n"
              + readme_table(results) + "\n\nStance on single sentences from other negotiations "
              "(`python -m positions eval-stance FILE`):\n\n" + stance_sentence_table(stance_results)
              + "\n<!-- /eval-figures -->")
@@ -110,6 +112,7 @@ def stance_sentence_results() -> dict[str, dict]:
 def main() -> int:
     embedder = make_embedder()
     agreement = agreement_by_split()
+    trained_on = " ".join(read_metadata(DEFAULT_WEIGHTS).get("trained_on", []))  # "FILE=NEGOTIATION_DIR" entries
     results: dict[str, dict] = {}
     print(f"{'negotiation':22} {'split':8} " + " ".join(f"{h[:14]:>14}" for h in HEADLINE))
     for folder in sorted((REPO / "data" / "eval").iterdir()):
@@ -117,7 +120,9 @@ def main() -> int:
         if not folder.is_dir() or not negotiation.is_dir():
             continue
         result = {"measured": dt.date.today().isoformat(), "command": "python scripts/evaluate.py",
-                  "unseen": (folder / "UNSEEN.txt").exists()}
+                  "unseen": (folder / "UNSEEN.txt").exists(),
+                  "in_stance_training": [split for split in ("dev", "heldout")
+                                         if f"data/eval/{folder.name}/{split}.jsonl" in trained_on]}
         for split in ("dev", "heldout"):
             labels = folder / f"{split}.jsonl"
             if labels.exists():

@@ -1,6 +1,6 @@
 """Retrain the shipped stance model (positions/resources/stance_model.safetensors) from the development data only.
 
-Usage: python scripts/train_stance.py [--out FILE]   (about 16 min on 2 cores)
+Usage: python scripts/train_stance.py [--out FILE]   (about 45 min on 2 cores)
 
 Trained on: every data/stance_sentences/dev-*.jsonl and the dev.jsonl of every labelled negotiation except the
 unseen ones (data/eval/<name>/UNSEEN.txt). Never on held-out files: they stay a measurement.
