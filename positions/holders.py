@@ -12,6 +12,7 @@ from .models import Holder
 from .stance import has_obligation_modal, states_stance
 
 QUOTE_CHARS = "\"“”«»"
+_QUOTE_SPLIT = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE_DEPS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp")
 # a party weighing or preparing a step ("Ford was considering a new offer"): relayed as that party's position
@@ -657,17 +658,28 @@ def _names_a_party(subject, token_party: dict[int, str]) -> bool:
                if c.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod"))  # not "Mr. Netanyahu's remarks"
 
 
+def quote_marks(text: str) -> int:
+    return sum(text.count(ch) for ch in QUOTE_CHARS)
+
+
 def _inside_quotes(doc, token) -> bool:
     """Whether the token stands inside a quotation of the sentence (an odd number of quote marks before it)."""
-    return sum(doc.text[:token.idx].count(ch) for ch in QUOTE_CHARS) % 2 == 1
+    return quote_marks(doc.text[:token.idx]) % 2 == 1
 
 
 def continues_quote(text: str) -> bool:
-    """Whether a sentence goes on with a quotation: it opens with a quote mark, or closes one it did not open
-    (the last sentence of a quotation running over several)."""
+    """Whether a sentence is nothing but the continuation of a quotation: it opens with a quote mark, or closes
+    one it did not open (the last sentence of a quotation running over several), and says nothing outside the
+    quote marks ('"..., " said an analyst.' names its own speaker)."""
     text = text.strip()
-    marks = sum(text.count(ch) for ch in QUOTE_CHARS)
-    return bool(text) and (text[0] in QUOTE_CHARS or (text[-1] in QUOTE_CHARS and marks % 2 == 1))
+    if not quote_marks(text):
+        return False
+    closes_earlier = quote_marks(text) % 2 == 1 and text[-1] in QUOTE_CHARS
+    if text[0] not in QUOTE_CHARS and not closes_earlier:
+        return False
+    parts = _QUOTE_SPLIT.split(text)
+    outside = parts[1::2] if closes_earlier else parts[0::2]
+    return not any(ch.isalpha() for part in outside for ch in part)
 
 
 def quote_continuation(doc, quoted: Holder) -> HolderFinding:

@@ -15,7 +15,7 @@ from .config import Negotiation, Settings, load_negotiation
 from .dates import resolve_stated_date
 from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
-from .holders import QUOTE_CHARS, AliasIndex, continues_quote, find_holder, mention_tokens, quote_continuation
+from .holders import AliasIndex, continues_quote, find_holder, mention_tokens, quote_continuation, quote_marks
 from .lexicon import SPEECH_VERBS
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
@@ -158,8 +158,7 @@ class Analyser:
                     and continues_quote(sentence.text):
                 finding = quote_continuation(parsed[(d, i)], quoted)
             holder = finding.holder if finding else None
-            has_quote = any(ch in sentence.text for ch in QUOTE_CHARS)
-            quoted = holder if has_quote and holder and holder.party else None
+            quoted = holder if quote_marks(sentence.text) and holder and holder.party else None
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
                 context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken

@@ -56,7 +56,7 @@ QUOTES = """---
 title: Dockworkers hold out
 date: 2024-05-08
 ---
-"The port has had years to share its profits," Maria Lopez said. "We want a 20 percent raise and we will not take less."
+"The port has had years to share its profits," Maria Lopez said. "We want a 20 percent raise and we will not take less." "The raise is a bluff," said an analyst.
 
 "The cranes are coming no matter what happens to wages," a consultant said. "The pay raise will not stop them."
 
@@ -70,7 +70,9 @@ def test_a_quotation_going_on_in_the_next_sentence_keeps_its_holder(tmp_path, st
     rows = store.statements("harbour-talks")
     going_on = rows[rows["sentence"].str.startswith('"We want a 20 percent raise')]
     assert set(going_on["party"]) == {"union"} and set(going_on["attribution"]) == {"carried_over"}
-    # a quotation by no party (the consultant) passes nothing on; a quotation opening a paragraph has no speaker
+    # a quotation naming its own speaker is that speaker's (no party); a quotation by no party (the consultant)
+    # passes nothing on; a quotation opening a paragraph has no speaker
+    assert rows[rows["sentence"].str.startswith('"The raise is a bluff')]["party"].isna().all()
     assert rows[rows["sentence"].str.startswith('"The pay raise will not')]["party"].isna().all()
     assert rows[rows["sentence"].str.startswith('"We will not take less pay')]["party"].isna().all()
 
@@ -80,6 +82,8 @@ def test_a_quotation_going_on_in_the_next_sentence_keeps_its_holder(tmp_path, st
     ("“We strike at midnight.”", True),
     ('Given that position, our offer has been withdrawn."', True),  # the end of a quotation opened earlier
     ('The union called it "insulting."', False),
+    ('"It is a bluff," said an analyst.', False),  # names its own speaker
+    ('"Fair contract now" signs lined the road.', False),
     ("Ships queued outside the harbour.", False),
 ])
 def test_continues_quote(text, expected):
