@@ -68,12 +68,12 @@ class AliasIndex:
         entries = sorted(((alias, p.id) for p in parties for alias in (*p.aliases, p.name)),
                          key=lambda item: -len(item[0]))
         self._party_of: dict[str, str] = {}
-        sensitive, insensitive = [], []
+        sensitive, insensitive, added = [], [], set()
         for alias, party in entries:
-            key = _alias_key(alias)
-            if key in self._party_of:
+            if alias in added:  # "Machinists" and "machinists" are two patterns (one case-sensitive)
                 continue
-            self._party_of[key] = party
+            added.add(alias)
+            self._party_of.setdefault(_alias_key(alias), party)
             pattern = re.sub("['’]", "['’]", re.escape(alias))  # either apostrophe matches both
             (sensitive if alias != alias.lower() else insensitive).append(pattern)
         parts = []
@@ -82,6 +82,17 @@ class AliasIndex:
         if insensitive:
             parts.append("(?i:" + "|".join(insensitive) + ")")
         self._regex = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
+        self._member_of = _member_nouns(parties)
+        self._member_regex = re.compile(r"\b(?:" + "|".join(map(re.escape, self._member_of)) + r")\b",
+                                        re.IGNORECASE) if self._member_of else None
+
+    def member_of(self, noun_lemma: str) -> str | None:
+        """The party whose one-word plural alias this noun is the singular of: 'machinist' when "machinists"
+        is an alias of the union. "said a machinist at the Renton plant" is one of its members speaking."""
+        return self._member_of.get(noun_lemma.lower())
+
+    def names_member(self, text: str) -> bool:
+        return bool(self._member_regex and self._member_regex.search(text))
 
     def find(self, text: str) -> list[Mention]:
         if self._regex is None:
@@ -95,6 +106,19 @@ class AliasIndex:
 
     def role(self, party: str | None) -> str | None:
         return self.roles.get(party) if party else None
+
+
+def _member_nouns(parties: Sequence[Party]) -> dict[str, str]:
+    """Singular -> party for the one-word lower-case plural aliases ("workers", "strikers", "writers") that only
+    one party has."""
+    owners: dict[str, set[str]] = {}
+    for party in parties:
+        for alias in party.aliases:
+            if alias.isalpha() and alias.islower() and len(alias) > 4 and alias.endswith("s") \
+                    and not alias.endswith("ss"):
+                singular = alias[:-3] + "y" if alias.endswith("ies") else alias[:-1]
+                owners.setdefault(singular, set()).add(party.id)
+    return {noun: next(iter(ids)) for noun, ids in owners.items() if len(ids) == 1}
 
 
 def _alias_key(alias: str) -> str:
@@ -363,6 +387,10 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 speaker = (verb, carried, "carried_over", subject)
                 break
             continue
+        member = aliases.member_of(subject.lemma_) if subject.tag_ == "NN" else None
+        if member is not None and verb.lemma_.lower() in SPEECH_VERBS:  # "said a machinist at the Renton plant"
+            speaker = (verb, member, "direct_quote" if quoted else "said_subject", subject)
+            break
         if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
             relayed = _relayed_position(verb, None, token_party)  # "a person familiar with the talks said Ford ..."
             if relayed is not None and _inside_quotes(doc, relayed[0]) \

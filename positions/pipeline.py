@@ -108,7 +108,8 @@ class Analyser:
         mentions = [[self.aliases.find(s.text) for s in sentences] for sentences in split]
         to_parse = [(d, i) for d, sentences in enumerate(split) for i, s in enumerate(sentences)
                     if topic_rows[d][i].max(initial=-1.0) >= self.settings.topics.statement_threshold
-                    and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text) or continues_quote(s.text))]
+                    and (mentions[d][i] or _GENERIC_SUBJECT.search(s.text) or continues_quote(s.text)
+                         or self.aliases.names_member(s.text))]
         texts = (text_for_parser(split[d][i].text, split[d][i].is_headline,
                                  [(m.start, m.end) for m in mentions[d][i]]) for d, i in to_parse)
         parsed = dict(zip(to_parse, self.nlp.pipe(texts, batch_size=self.settings.pipeline.spacy_batch_size)))

@@ -381,3 +381,28 @@ def test_a_sentence_telling_a_deed_has_no_holder(nlp, talks):
 def test_with_a_speaker_in_a_with_phrase_the_main_clause_carries_the_stance(nlp, talks):
     holder, stance = read(nlp, talks, "Southland rejected the truce, with Mr. Odum calling it a trap.")
     assert (holder.party, stance) == ("south", "reject")
+
+
+def _labour_talks():
+    from positions.config import Party
+    return (Party("guild", "Riveters Guild", ("Riveters", "riveters", "strikers", "members")),
+            Party("firm", "Acme Works", ("Acme", "the company", "members")))
+
+
+def test_alias_in_two_cases_matches_both():
+    aliases = AliasIndex(_labour_talks())
+    assert [(m.party, m.text) for m in aliases.find("Acme's riveters voted as the Riveters had asked.")] == [
+        ("firm", "Acme"), ("guild", "riveters"), ("guild", "Riveters")]
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("“We are not going back for nine percent,” said a riveter at the Lowell plant.", "guild"),
+    ("“We will stay out as long as it takes,” a striker said on the picket line.", "guild"),
+    ("“It is a bluff,” said an analyst at a Boston bank.", None),  # no party's plural alias
+    ("“Nobody wants this strike,” said a member of the board.", None),  # 'members' names two parties
+])
+def test_a_member_of_a_party_speaks_for_it(nlp, sentence, party):
+    aliases = AliasIndex(_labour_talks())
+    holder = find_holder(nlp(sentence), aliases.find(sentence), aliases, None).holder
+    assert holder.party == party
+    assert aliases.names_member(sentence) == (party is not None)
