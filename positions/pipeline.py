@@ -16,7 +16,7 @@ from .dates import resolve_stated_date
 from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
 from .holders import AliasIndex, continues_quote, find_holder, mention_tokens, quote_continuation, quote_marks
-from .lexicon import SPEECH_VERBS
+from .lexicon import GENERIC_SPEAKERS, PRONOUNS, SPEECH_VERBS
 from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
 from .parse_text import text_for_parser
@@ -29,9 +29,10 @@ from .store import Store
 from .topics import TopicModel, contextual_vectors
 
 Progress = Callable[[int, int], None]
-_GENERIC_SUBJECT = re.compile(r"\b(?:he|she|they|it|we|group|movement|official|officials|spokesman|spokeswoman|"
-                              r"minister|ministry|statement|according|proposal|offer|plan|counteroffer|counterproposal)\b",
-                             re.IGNORECASE)
+# a sentence naming no party may still have a holder: "he said", "the committee said", "under the proposal"
+_GENERIC_SUBJECT = re.compile(r"\b(?:" + "|".join(sorted(
+    PRONOUNS | GENERIC_SPEAKERS | {"according", "proposal", "offer", "plan", "counteroffer", "counterproposal"})) + r")s?\b",
+    re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=2)

@@ -406,3 +406,13 @@ def test_a_member_of_a_party_speaks_for_it(nlp, sentence, party):
     holder = find_holder(nlp(sentence), aliases.find(sentence), aliases, None).holder
     assert holder.party == party
     assert aliases.names_member(sentence) == (party is not None)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The committee said it would not accept the truce.",
+    "“We will not sign this truce,” the executive said.",
+    "The letter said the truce offer was not enough.",
+])
+def test_a_body_or_document_named_earlier_speaks_for_the_party(nlp, talks, sentence):
+    holder, _ = read(nlp, talks, sentence, context="south")
+    assert (holder.party, holder.attribution) == ("south", "carried_over")
