@@ -17,7 +17,7 @@ from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
 from .holders import AliasIndex, continues_quote, find_holder, mention_tokens, quote_continuation, quote_marks
 from .lexicon import GENERIC_SPEAKERS, PRONOUNS, SPEECH_VERBS
-from .models import AnalysedDocument, Document, Position, Quantity, Sentence, TopicMatch
+from .models import AnalysedDocument, Document, Holder, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
 from .parse_text import text_for_parser
 from .readers import iter_documents
@@ -141,7 +141,7 @@ class Analyser:
                    d, process_row=None) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party, context_speaker = -1, None, None, None
-        quoted = None  # the holder of the quotation the previous sentence of the paragraph ended with
+        quoted = None  # the holder of the quotation the previous sentence of the paragraph ended with (or none)
         for i, sentence in enumerate(sentences):
             if sentence.paragraph != paragraph:
                 paragraph, context_party, context_speaker, quoted = sentence.paragraph, None, None, None
@@ -156,11 +156,14 @@ class Analyser:
             elif mentions[i]:
                 context_party = mentions[i][0].party  # cheap context from sentences not parsed
                 context_speaker = None
-            if quoted is not None and (d, i) in parsed and not (finding and finding.holder.party) \
-                    and continues_quote(sentence.text):
-                finding = quote_continuation(parsed[(d, i)], quoted)
+            if quoted is not None and continues_quote(sentence.text):
+                if quoted.party is None:
+                    finding = None  # an analyst's quotation goes on: still the analyst's words, no party's
+                elif (d, i) in parsed and not (finding and finding.holder.party):
+                    finding = quote_continuation(parsed[(d, i)], quoted)
             holder = finding.holder if finding else None
-            quoted = holder if quote_marks(sentence.text) and holder and holder.party else None
+            # a quotation with no party as its speaker is carried on as Holder(None)
+            quoted = (holder if holder and holder.party else Holder(None)) if quote_marks(sentence.text) else None
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
                 context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken

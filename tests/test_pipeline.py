@@ -60,6 +60,8 @@ date: 2024-05-08
 
 "The cranes are coming no matter what happens to wages," a consultant said. "The pay raise will not stop them."
 
+"Wages are the easy part," a shipping analyst said. "It tells the port that the union will never accept the cranes."
+
 "We will not take less pay."
 """
 
@@ -74,6 +76,7 @@ def test_a_quotation_going_on_in_the_next_sentence_keeps_its_holder(tmp_path, st
     # passes nothing on; a quotation opening a paragraph has no speaker
     assert rows[rows["sentence"].str.startswith('"The raise is a bluff')]["party"].isna().all()
     assert rows[rows["sentence"].str.startswith('"The pay raise will not')]["party"].isna().all()
+    assert rows[rows["sentence"].str.startswith('"It tells the port')]["party"].isna().all()  # not "it" carried
     assert rows[rows["sentence"].str.startswith('"We will not take less pay')]["party"].isna().all()
 
 
