@@ -75,6 +75,8 @@ class AliasIndex:
             added.add(alias)
             self._party_of.setdefault(_alias_key(alias), party)
             pattern = re.sub("['’]", "['’]", re.escape(alias))  # either apostrophe matches both
+            if alias != alias.lower():  # a headline's "Tigrayan Forces" is the alias "Tigrayan forces"
+                pattern = re.sub(r"(?<![\w'’])([a-z])", lambda m: f"[{m.group(1)}{m.group(1).upper()}]", pattern)
             (sensitive if alias != alias.lower() else insensitive).append(pattern)
         parts = []
         if sensitive:
@@ -159,19 +161,28 @@ def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, boo
             return token_party[child.i], anonymous
     for child in head.children:
         if child.dep_ in ("compound", "poss", "appos", "nmod", "conj"):
-            for token in child.subtree:
+            for token in _phrase_tokens(child):
                 if token.i in token_party:
                     return token_party[token.i], anonymous
         if child.dep_ == "prep" and child.lower_ in ("of", "for", "from") or (
                 child.dep_ in ("acl", "prep") and head.lemma_.lower() in PUBLICATION_NOUNS):
             # "a commentary published in People's Daily", "an editorial in the Global Times"
-            for token in child.subtree:
+            for token in _phrase_tokens(child):
                 if token.i in token_party:
                     return token_party[token.i], anonymous
         party = _party_by_preposition(head, child, token_party)
         if party is not None:
             return party, anonymous
     return None, anonymous
+
+
+def _phrase_tokens(token):
+    """The tokens of a phrase without its where/when clauses: "residents of the town, where Israeli troops remain"
+    are not Israel's people (while "a proposal, which American officials put forward" is theirs)."""
+    yield token
+    for child in token.children:
+        if child.dep_ != "relcl" or not any(c.lower_ in ("where", "when") for c in child.children):
+            yield from _phrase_tokens(child)
 
 
 def _party_by_preposition(head, child, token_party: dict[int, str]) -> str | None:
@@ -517,13 +528,39 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 party, _ = _party_of_phrase(subject, token_party)
                 if party:
                     return _finding(party, "subject", doc, subject, root.i)
+        opening = _headline_subject(doc, token_party)
+        if opening is not None:
+            subject, verb = opening
+            return _finding(token_party[subject.i], "subject", doc, subject, verb.i)
     return HolderFinding(Holder(None), None, False)
+
+
+def _headline_subject(doc, token_party: dict[int, str]):
+    """A headline opening with parties and then its verb, which the parser may have read as a noun ("Writers
+    Ratify Contract ...", "Boeing Machinists Open Talks ..."): (the subject's party token, the verb).
+    With two parties joined by "and", the first; in a compound ("Boeing Machinists"), the last."""
+    run = [t for t in doc if not t.is_space]
+    named, joined, position = [], False, 0
+    for position, token in enumerate(run):
+        if token.i in token_party:
+            named.append(token)
+        elif token.lower_ == "and" and named:
+            joined = True
+        elif token.lower_ not in ("the", "'s", "’s") or named:
+            break
+    else:
+        return None
+    verb = run[position]
+    if not named or run[position - 1].lower_ in ("and", "'s", "’s") or not (
+            verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS)):
+        return None  # "Iran Nuclear Talks Open ...": a noun phrase goes on
+    return (named[0] if joined else named[-1]), verb
 
 
 def _is_headline(doc) -> bool:
     """A short line without a full stop: a headline."""
     text = doc.text.rstrip()
-    return bool(text) and len(doc) <= 16 and not text.endswith((".", "?", "!", '"', "”", "'", "’"))
+    return bool(text) and len(doc) <= 24 and not text.endswith((".", "?", "!", '"', "”", "'", "’"))
 
 
 def _in_adverbial_clause(token) -> bool:

@@ -416,3 +416,30 @@ def test_a_member_of_a_party_speaks_for_it(nlp, sentence, party):
 def test_a_body_or_document_named_earlier_speaks_for_the_party(nlp, talks, sentence):
     holder, _ = read(nlp, talks, sentence, context="south")
     assert (holder.party, holder.attribution) == ("south", "carried_over")
+
+
+def test_headline_title_case_matches_an_alias_with_lower_case_words():
+    from positions.config import Party
+    aliases = AliasIndex([Party("south", "Southland", ("Southern forces",))])
+    assert [m.text for m in aliases.find("Southern Forces Begin Handing Over Heavy Weapons")] == ["Southern Forces"]
+    assert aliases.find("Southern FORCES") == []  # otherwise still case-sensitive
+
+
+@pytest.mark.parametrize("headline, party", [
+    ("Southern Front Ratify Truce With Six-Week Pause, Ending 53-Day War", "south"),
+    ("Southern Front Backs Truce With Northland", "south"),
+    ("Northland Truce Talks Open in the Capital", None),  # a noun phrase, no verb after the party
+])
+def test_headline_subject_when_the_parser_misses_the_verb(nlp, talks, headline, party):
+    from positions.parse_text import text_for_parser
+
+    aliases = AliasIndex(talks.parties)
+    mentions = aliases.find(headline)
+    doc = nlp(text_for_parser(headline, True, [(m.start, m.end) for m in mentions]))  # as the pipeline parses it
+    assert find_holder(doc, mentions, aliases, None).holder.party == party
+
+
+def test_a_place_named_by_a_where_clause_is_not_the_speakers_party(nlp, talks):
+    holder, _ = read(nlp, talks, "Residents of the border town, where Northern troops remain, said the truce "
+                                 "had not brought them home.")
+    assert holder.party is None
