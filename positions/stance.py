@@ -69,6 +69,8 @@ def _cue_of(token) -> str | None:
             return "demand" if _asks_a_party(token) else None  # both sides to hand over lists"; not "called off"
         if token.tag_ == "VBN" and lemma in DISMAY_PARTICIPLES:
             return "oppose"  # "was deeply troubled by the legislation"
+        if lemma in DEAL_CLOSING_VERBS and any(_objects_of(token, DEAL_NOUNS)):
+            return "accept"  # "the two sides reached a deal", "struck an agreement"
         if lemma == "need" and not any(c.dep_ == "nsubj" for c in token.children):
             return None  # "the measures needed to defend": no one states a need
         if STANCE_VERBS.get(lemma) == "accept" and _agentless_passive(token):
@@ -421,8 +423,6 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
-    if token.pos_ == "VERB" and lemma in DEAL_CLOSING_VERBS and any(_objects_of(token, DEAL_NOUNS)):
-        stance = "accept"  # "the two sides reached a deal", "struck an agreement"
     if stance == "propose" and token.pos_ == "NOUN" and _in_subject(token) and not is_anchor and not _own(token):
         return None  # "the offer was an insult", "none of the offers came close": what is judged, not done
     if stance in ("propose", "demand") and token.pos_ == "NOUN" and not is_anchor and _under_consideration(token):

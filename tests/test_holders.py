@@ -443,3 +443,8 @@ def test_a_place_named_by_a_where_clause_is_not_the_speakers_party(nlp, talks):
     holder, _ = read(nlp, talks, "Residents of the border town, where Northern troops remain, said the truce "
                                  "had not brought them home.")
     assert holder.party is None
+
+
+def test_reaching_a_deal_is_a_deed_that_states_acceptance(nlp, talks):
+    holder, stance = read(nlp, talks, "Southland reached a tentative truce agreement with the mediators on Sunday.")
+    assert (holder.party, holder.attribution, stance) == ("south", "subject", "accept")
