@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Party
-from .lexicon import (ANONYMOUS_SPEAKERS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PHRASAL_STANCES, PLAN_NOUNS,
-                      PRONOUNS, REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+from .lexicon import (ANONYMOUS_SPEAKERS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PHRASAL_STANCES,
+                      PLAN_NOUNS, PRONOUNS, REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS,
+                      STANCE_VERBS)
 from .models import Holder
 from .stance import has_obligation_modal, states_stance
 
@@ -85,6 +86,7 @@ class AliasIndex:
             parts.append("(?i:" + "|".join(insensitive) + ")")
         self._regex = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None
         self._member_of = _member_nouns(parties)
+        self._head_noun_of = _head_nouns(parties)
         self._member_regex = re.compile(r"\b(?:" + "|".join(map(re.escape, self._member_of)) + r")\b",
                                         re.IGNORECASE) if self._member_of else None
 
@@ -92,6 +94,11 @@ class AliasIndex:
         """The party whose one-word plural alias this noun is the singular of: 'machinist' when "machinists"
         is an alias of the union. "said a machinist at the Renton plant" is one of its members speaking."""
         return self._member_of.get(noun_lemma.lower())
+
+    def party_by_head_noun(self, noun_lemma: str) -> str | None:
+        """The one party with an alias of several words ending in this noun: 'commission' when "European Commission"
+        is an alias (None when no party or several have one)."""
+        return self._head_noun_of.get(noun_lemma.lower())
 
     def names_member(self, text: str) -> bool:
         return bool(self._member_regex and self._member_regex.search(text))
@@ -120,6 +127,18 @@ def _member_nouns(parties: Sequence[Party]) -> dict[str, str]:
                     and not alias.endswith("ss"):
                 singular = alias[:-3] + "y" if alias.endswith("ies") else alias[:-1]
                 owners.setdefault(singular, set()).add(party.id)
+    return {noun: next(iter(ids)) for noun, ids in owners.items() if len(ids) == 1}
+
+
+def _head_nouns(parties: Sequence[Party]) -> dict[str, str]:
+    """Last word -> party for aliases of several words ("European Commission", "negotiating committee") that only
+    one party's aliases end in."""
+    owners: dict[str, set[str]] = {}
+    for party in parties:
+        for alias in (*party.aliases, party.name):
+            words = alias.split()
+            if len(words) > 1 and words[-1].isalpha():
+                owners.setdefault(words[-1].lower(), set()).add(party.id)
     return {noun: next(iter(ids)) for noun, ids in owners.items() if len(ids) == 1}
 
 
@@ -225,6 +244,7 @@ def _agent_party(verb, token_party: dict[int, str]) -> str | None:
 
 
 _POSSESSIVE_PRONOUNS = frozenset("its their his her".split())
+_SPOKESPEOPLE = frozenset("spokesman spokeswoman spokesperson".split())
 
 
 def _is_generic_speaker(token) -> bool:
@@ -237,8 +257,10 @@ def _is_generic_speaker(token) -> bool:
     modifiers = [c for c in token.children if c.dep_ not in ("punct", "cc")]
     if not modifiers and token.tag_ == "NN":
         return True  # headline style: "Union Says"
-    # "the group", "its leaders", "her spokesman", "the group's spokesman"
-    return all(c.dep_ == "det" and c.lower_ in ("the", "this", "that") or
+    # "the group", "its leaders", "her spokesman", "the group's spokesman"; "a spokesman" speaks for the party
+    # just named ("X declined to comment, but a spokesman said ...")
+    articles = ("the", "this", "that", "a", "an") if token.lemma_.lower() in _SPOKESPEOPLE else ("the", "this", "that")
+    return all(c.dep_ == "det" and c.lower_ in articles or
                c.dep_ == "poss" and (c.lower_ in _POSSESSIVE_PRONOUNS or _is_generic_speaker(c))
                for c in modifiers) and modifiers != []
 
@@ -375,6 +397,7 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     with_speakers = _with_clauses(ordered)
     ordered.extend(with_speakers)
     speaker = None  # (verb, party, attribution, subject token)
+    declined = False  # "X declined to comment": no position, unless another clause speaks ("..., but a spokesman said")
     for verb in ordered:
         if not (_is_statement_verb(verb) or _stance_adjective_head(verb)):
             continue
@@ -384,16 +407,17 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
         if subject is None:
             continue
         if _declines_comment(verb):
-            return HolderFinding(Holder(None), None, False)
+            declined = True
+            continue
+        if any(token.dep_ == "xcomp" and _declines_comment(token.head) for token in (verb, *verb.ancestors)):
+            continue  # what "declined to say" covers
         party, anonymous = _party_of_phrase(subject, token_party)
         if party is not None:
             attribution = "anonymous_official" if anonymous else ("direct_quote" if quoted else "said_subject")
             speaker = (verb, party, attribution, subject)
             break
         if _is_generic_speaker(subject):
-            carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
-            if carried is None:
-                carried = _antecedent(doc, subject, token_party)
+            carried = _generic_speaker_party(doc, subject, token_party, aliases, context_party, context_speaker)
             if carried and verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS):
                 speaker = (verb, carried, "carried_over", subject)
                 break
@@ -415,6 +439,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 break  # "The offer stated ..., according to a summary Southland posted": the publisher's
             return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
 
+    if speaker is None and declined:
+        return HolderFinding(Holder(None), None, False)
     if speaker is not None:
         verb, party, attribution, subject = speaker
         relayed = _relayed_position(verb, party, token_party)
@@ -468,8 +494,7 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             continue
         party, anonymous = _party_of_phrase(subject, token_party)
         if party is None and _is_generic_speaker(subject):
-            carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
-            party = carried or _antecedent(doc, subject, token_party)
+            party = _generic_speaker_party(doc, subject, token_party, aliases, context_party, context_speaker)
             if party is not None:
                 return _finding(party, "carried_over", doc, subject, roots[0].i if roots else verb.i)
         if party is not None:  # what is stated is the main clause: the root carries the stance
@@ -552,7 +577,7 @@ def _headline_subject(doc, token_party: dict[int, str]):
         return None
     verb = run[position]
     if not named or run[position - 1].lower_ in ("and", "'s", "’s") or not (
-            verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in SPEECH_VERBS | set(STANCE_VERBS)):
+            verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in SPEECH_VERBS | DEAL_CLOSING_VERBS | set(STANCE_VERBS)):
         return None  # "Iran Nuclear Talks Open ...": a noun phrase goes on
     return (named[0] if joined else named[-1]), verb
 
@@ -582,6 +607,21 @@ def _with_clauses(verbs):
                 out.extend(c for c in prep.children if c.dep_ in ("pcomp", "pobj") and c.tag_ == "VBG"
                            and any(s.dep_ in _SUBJECTS for s in c.children))
     return out
+
+
+def _generic_speaker_party(doc, subject, token_party: dict[int, str], aliases: AliasIndex,
+                           context_party: str | None, context_speaker: str | None) -> str | None:
+    """Whose a generic speaker is: "the commission" is the one party with a "... Commission" alias; "a spokesman"
+    speaks for a party the sentence named before it; "he" or "she" is the last speaker; else the party in context."""
+    named = aliases.party_by_head_noun(subject.lemma_)
+    if named is not None:
+        return named
+    if any(c.lower_ in ("a", "an") for c in subject.children):
+        antecedent = _antecedent(doc, subject, token_party)
+        if antecedent is not None:
+            return antecedent
+    carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
+    return carried or _antecedent(doc, subject, token_party)
 
 
 def _antecedent(doc, speaker, token_party: dict[int, str]) -> str | None:

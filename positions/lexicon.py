@@ -77,7 +77,7 @@ GENERIC_SPEAKERS = frozenset("""
 group movement organization organisation official officials spokesman spokeswoman spokesperson minister ministry
 government office statement militants leader leadership negotiator negotiators side country administration president
 premier delegation team union company automaker council body agency envoy mediator mediators diplomat aide chief
-committee executive board bloc alliance guild coalition federation association caucus letter message
+committee executive board bloc alliance guild coalition federation association caucus letter message commission
 """.split())
 ANONYMOUS_SPEAKERS = frozenset("official source person people diplomat aide negotiator officer insider".split())
 

@@ -448,3 +448,18 @@ def test_a_place_named_by_a_where_clause_is_not_the_speakers_party(nlp, talks):
 def test_reaching_a_deal_is_a_deed_that_states_acceptance(nlp, talks):
     holder, stance = read(nlp, talks, "Southland reached a tentative truce agreement with the mediators on Sunday.")
     assert (holder.party, holder.attribution, stance) == ("south", "subject", "accept")
+
+
+def test_declining_to_comment_leaves_the_other_clause_its_speaker(nlp):
+    from positions.config import Party
+    parties = (Party("eu", "European Union", ("European Commission", "Brussels")),
+               Party("uk", "United Kingdom", ("Britain", "London")))
+    aliases = AliasIndex(parties)
+
+    def holder(sentence, context=None):
+        return find_holder(nlp(sentence), aliases.find(sentence), aliases, context).holder.party
+
+    assert holder("The European Commission declined to comment on the vote, but a spokesman said the framework "
+                  "would be adopted on Friday.", context="uk") == "eu"  # 'a spokesman' of the party just named
+    assert holder("He declined to say how much Brussels would add to its offer.", context="eu") is None
+    assert holder("The commission said it would drop the legal cases.", context="uk") == "eu"  # '... Commission'
