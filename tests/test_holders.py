@@ -215,13 +215,18 @@ def test_a_party_weighing_a_step_holds_it(nlp, talks):
     assert holder.party == "south"
 
 
-@pytest.mark.parametrize("sentence", [
-    "The proposal, which Vale described as generous, also included a two-week truce.",
-    "It did not include a permanent truce.",
+@pytest.mark.parametrize("sentence, context", [
+    # what the plan named before includes
+    ("The proposal, which Vale described as generous, also included a two-week truce.", "north"),
+    ("It did not include a permanent truce.", "north"),
+    # a body or a document named earlier speaks for the party
+    ("The committee said it would not accept the truce.", "south"),
+    ("“We will not sign this truce,” the executive said.", "south"),
+    ("The letter said the truce offer was not enough.", "south"),
 ])
-def test_what_the_plan_named_before_includes(nlp, talks, sentence):
-    holder, _ = read(nlp, talks, sentence, context="north")
-    assert (holder.party, holder.attribution) == ("north", "carried_over")
+def test_carried_over_from_the_party_in_context(nlp, talks, sentence, context):
+    holder, _ = read(nlp, talks, sentence, context=context)
+    assert (holder.party, holder.attribution) == (context, "carried_over")
 
 
 def test_aliases_with_an_apostrophe_match_either_apostrophe():
@@ -406,16 +411,6 @@ def test_a_member_of_a_party_speaks_for_it(nlp, sentence, party):
     holder = find_holder(nlp(sentence), aliases.find(sentence), aliases, None).holder
     assert holder.party == party
     assert aliases.names_member(sentence) == (party is not None)
-
-
-@pytest.mark.parametrize("sentence", [
-    "The committee said it would not accept the truce.",
-    "“We will not sign this truce,” the executive said.",
-    "The letter said the truce offer was not enough.",
-])
-def test_a_body_or_document_named_earlier_speaks_for_the_party(nlp, talks, sentence):
-    holder, _ = read(nlp, talks, sentence, context="south")
-    assert (holder.party, holder.attribution) == ("south", "carried_over")
 
 
 def test_headline_title_case_matches_an_alias_with_lower_case_words():
