@@ -25,7 +25,7 @@ STANCE_VERBS: dict[str, str] = {
     **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press hope".split(),
                     "support"),
     **dict.fromkeys("oppose criticize criticise condemn object denounce protest resist block slam decry "
-                    "warn lash accuse".split(), "oppose"),
+                    "warn lash accuse resent".split(), "oppose"),
 }
 
 # Phrasal patterns: (verb lemma, particle or preposition) -> stance.
@@ -55,7 +55,8 @@ STANCE_ADJECTIVES: dict[str, str] = {
     **dict.fromkeys("unacceptable delusional absurd ridiculous impossible outrageous insulting "
                     "unrealistic insufficient inadequate unworkable".split(), "reject"),
     **dict.fromkeys("positive constructive encouraging acceptable enough sufficient".split(), "accept"),
-    **dict.fromkeys("opposed troubled concerned alarmed dismayed".split(), "oppose"),
+    **dict.fromkeys("opposed troubled concerned alarmed dismayed unhappy angry furious frustrated disappointed uneasy "
+                    "skeptical sceptical wary".split(), "oppose"),
     **dict.fromkeys("committed determined non-negotiable nonnegotiable".split(), "demand"),
 }
 
@@ -124,7 +125,7 @@ RESISTANCE_VERBS = frozenset("defend protect fight retaliate resist counter coun
 # "would not give up its demand": a demand kept.
 ABANDON_VERBS = frozenset("drop abandon relinquish waive surrender".split())
 # "was troubled by the legislation".
-DISMAY_PARTICIPLES = frozenset("trouble alarm dismay disturb concern".split())
+DISMAY_PARTICIPLES = frozenset("trouble alarm dismay disturb concern disappoint frustrate anger upset".split())
 
 # "studying the proposal", "responded to the offer": a proposal under consideration is not the holder's own.
 CONSIDERATION_VERBS = frozenset("""

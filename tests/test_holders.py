@@ -458,3 +458,13 @@ def test_declining_to_comment_leaves_the_other_clause_its_speaker(nlp):
                   "would be adopted on Friday.", context="uk") == "eu"  # 'a spokesman' of the party just named
     assert holder("He declined to say how much Brussels would add to its offer.", context="eu") is None
     assert holder("The commission said it would drop the legal cases.", context="uk") == "eu"  # '... Commission'
+
+
+@pytest.mark.parametrize("sentence", [
+    "Southland was unhappy with the truce terms.",
+    "Southern Front fighters still resent the truce.",
+    "Southland was deeply disappointed by the truce draft.",
+])
+def test_a_party_s_displeasure_is_opposition(nlp, talks, sentence):
+    holder, stance = read(nlp, talks, sentence)
+    assert (holder.party, stance) == ("south", "oppose")
