@@ -763,6 +763,22 @@ def _names_a_party(subject, token_party: dict[int, str]) -> bool:
                if c.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod"))  # not "Mr. Netanyahu's remarks"
 
 
+def joint_holders(doc, anchor: int | None, token_party: dict[int, str], holder_party: str) -> list[str]:
+    """Other parties conjoined with the holder in the subject of its verb: "Biden and McCarthy struck a deal",
+    "Ethiopia and the Tigrayan forces agreed to ...". They hold the same position."""
+    if anchor is None:
+        return []
+    subject = _subject_of(doc[anchor])
+    if subject is None:
+        return []
+    found = []
+    for token in subject.conjuncts:
+        party, _ = _party_of_phrase(token, token_party)
+        if party is not None and party != holder_party and party not in found:
+            found.append(party)
+    return found
+
+
 def quote_marks(text: str) -> int:
     return sum(text.count(ch) for ch in QUOTE_CHARS)
 

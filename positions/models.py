@@ -15,6 +15,7 @@ ATTRIBUTIONS = (
     "carried_over",  # he said / the group said -> last named holder in the paragraph
     "subject",  # X (plain subject of the clause, no speech verb)
     "relative_clause",  # ..., a demand X has refused (a second party's position in another party's sentence)
+    "joint_subject",  # X and Y agreed ... (a second party sharing the holder's subject)
 )
 DATE_PRECISIONS = ("day", "week", "month", "year", "published")
 

@@ -15,7 +15,8 @@ from .config import Negotiation, Settings, load_negotiation
 from .dates import resolve_stated_date
 from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
-from .holders import AliasIndex, continues_quote, find_holder, mention_tokens, quote_continuation, quote_marks
+from .holders import (AliasIndex, continues_quote, find_holder, joint_holders, mention_tokens, quote_continuation,
+                      quote_marks)
 from .lexicon import GENERIC_SPEAKERS, PRONOUNS, SPEECH_VERBS
 from .models import AnalysedDocument, Document, Holder, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
@@ -187,16 +188,20 @@ class Analyser:
             own = frozenset(t for t, p in token_party.items() if p == holder.party)
             reading = classify_stance(doc_tokens, finding.anchor, others, own)
             stance = stance_for_role(reading, self.aliases.role(holder.party))
+            own_rows = []
             for match in matches:
                 if len(matches) > 1:
                     stance = stance_for_role(self._stance_on(doc_tokens, finding.anchor, match, reading),
                                              self.aliases.role(holder.party))
                 numbers = _numbers_for_topic(quantities, match, matches, self.topic_model)
                 confidence = round(holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3)
-                positions.append(Position(
+                own_rows.append(Position(
                     party=holder.party, topic=match.topic, stance=stance, attribution=holder.attribution,
                     speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
+            positions.extend(own_rows)
+            for party in joint_holders(doc_tokens, finding.anchor, token_party, holder.party):
+                positions.extend(replace(row, party=party, attribution="joint_subject") for row in own_rows)
             positions.extend(self._side_rows(doc_tokens, token_party, holder, matches, base))
         return positions
 

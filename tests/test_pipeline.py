@@ -181,3 +181,16 @@ def test_a_second_party_in_a_relative_clause_gets_its_own_row(tmp_path, store, a
     assert (rows.loc["union", "stance"], rows.loc["port", "stance"]) == ("demand", "reject")
     assert (rows.loc["port", "attribution"], rows.loc["port", "relayed_by"]) == ("relative_clause", "union")
     assert rows.loc["port", "numbers"] == [] and rows.loc["union", "numbers"]  # the numbers are the union's
+
+
+def test_parties_sharing_a_subject_both_hold_the_position(tmp_path, store, analyser):
+    (tmp_path / "j.md").write_text(
+        "---\ntitle: Deal on pay\ndate: 2024-05-08\n---\n"
+        "The Dockworkers Union and the Port Authority agreed on Tuesday to a pay raise of 12 percent.\n",
+        encoding="utf-8")
+    ingest([str(tmp_path / "j.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    rows = rows[rows["topic"] == "wages"].set_index("party")
+    assert set(rows.index) == {"union", "port"}
+    assert (rows.loc["union", "attribution"], rows.loc["port", "attribution"]) == ("said_subject", "joint_subject")
+    assert rows.loc["union", "stance"] == rows.loc["port", "stance"] == "accept"
