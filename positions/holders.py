@@ -576,8 +576,9 @@ def _headline_subject(doc, token_party: dict[int, str]):
     else:
         return None
     verb = run[position]
+    verb_words = SPEECH_VERBS | DEAL_CLOSING_VERBS | set(STANCE_VERBS)
     if not named or run[position - 1].lower_ in ("and", "'s", "’s") or not (
-            verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in SPEECH_VERBS | DEAL_CLOSING_VERBS | set(STANCE_VERBS)):
+            verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in verb_words):
         return None  # "Iran Nuclear Talks Open ...": a noun phrase goes on
     return (named[0] if joined else named[-1]), verb
 

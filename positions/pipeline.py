@@ -32,8 +32,8 @@ from .topics import TopicModel, contextual_vectors
 Progress = Callable[[int, int], None]
 # a sentence naming no party may still have a holder: "he said", "the committee said", "under the proposal"
 _GENERIC_SUBJECT = re.compile(r"\b(?:" + "|".join(sorted(
-    PRONOUNS | GENERIC_SPEAKERS | {"according", "proposal", "offer", "plan", "counteroffer", "counterproposal"})) + r")s?\b",
-    re.IGNORECASE)
+    PRONOUNS | GENERIC_SPEAKERS | {"according", "proposal", "offer", "plan", "counteroffer", "counterproposal"}))
+    + r")s?\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=2)
