@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Party
-from .lexicon import (ANONYMOUS_SPEAKERS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, PHRASAL_STANCES,
-                      PLAN_NOUNS, PRONOUNS, REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS,
-                      STANCE_VERBS)
+from .lexicon import (ANONYMOUS_SPEAKERS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, NO_ANSWER_OBJECTS,
+                      NO_ANSWER_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS, REPORTING_VERBS, SPEECH_VERBS,
+                      STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 from .models import Holder
-from .stance import has_obligation_modal, states_stance
+from .stance import has_obligation_modal, is_negated, states_stance
 
 QUOTE_CHARS = "\"“”«»"
 _QUOTE_SPLIT = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
@@ -260,15 +260,46 @@ def _is_generic_speaker(token) -> bool:
     # "the group", "its leaders", "her spokesman", "the group's spokesman"; "a spokesman" speaks for the party
     # just named ("X declined to comment, but a spokesman said ...")
     articles = ("the", "this", "that", "a", "an") if token.lemma_.lower() in _SPOKESPEOPLE else ("the", "this", "that")
+    owned = any(c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS for c in modifiers)
     return all(c.dep_ == "det" and c.lower_ in articles or
-               c.dep_ == "poss" and (c.lower_ in _POSSESSIVE_PRONOUNS or _is_generic_speaker(c))
+               c.dep_ == "poss" and (c.lower_ in _POSSESSIVE_PRONOUNS or _is_generic_speaker(c)) or
+               owned and c.dep_ in ("compound", "amod") and not list(c.children)  # "its information ministry"
                for c in modifiers) and modifiers != []
 
 
-def _declines_comment(verb) -> bool:
-    """'declined to comment', 'refused to comment': no position."""
-    return verb.lemma_.lower() in ("decline", "refuse") and any(
-        c.dep_ == "xcomp" and c.lemma_.lower() in ("comment", "say", "discuss", "elaborate") for c in verb.children)
+def _anonymous_of_antecedent(subject) -> bool:
+    """'officials familiar with its thinking', 'people close to their leadership': unnamed officials of a party
+    the sentence or the paragraph named before."""
+    return subject.lemma_.lower() in ANONYMOUS_SPEAKERS and any(
+        t.dep_ == "poss" and t.lower_ in _POSSESSIVE_PRONOUNS for t in _phrase_tokens(subject) if t.i != subject.i)
+
+
+def _gives_no_answer(verb) -> bool:
+    """'declined to comment', 'did not say whether ...', 'has not responded', 'made no comment', 'said nothing about':
+    the subject states no position here."""
+    lemma = verb.lemma_.lower()
+    if lemma in ("decline", "refuse"):
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() in ("comment", "say", "discuss", "elaborate", "specify",
+                                                               "disclose", "detail", "answer", "confirm")
+                   for c in verb.children)
+    if lemma in NO_ANSWER_VERBS and is_negated(verb):
+        return True
+    return lemma in ("say", "make", "have", "give", "offer") and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in NO_ANSWER_OBJECTS
+        and (c.lower_ == "nothing" or any(d.lower_ == "no" for d in c.children)) for c in verb.children)
+
+
+def _covered_by_no_answer(verb) -> bool:
+    """A clause under a party's non-answer ('did not say whether it would pull out', 'declined to say how much ...',
+    'did not address the talks, saying only ...'); a clause joined to it ('..., but a spokesman said', 'though X
+    said ...') speaks for itself."""
+    for token in (verb, *verb.ancestors):
+        if token.head.i == token.i or not _gives_no_answer(token.head):
+            continue
+        joined = token.dep_ == "conj" or token.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in ("though", "although", "but", "while", "whereas") for c in token.children)
+        return not joined
+    return False
 
 
 def _subject_of(verb):
@@ -360,6 +391,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     """
     token_party = mention_tokens(doc, mentions)
     quoted = any(ch in doc.text for ch in QUOTE_CHARS)
+    if _is_caption(doc):
+        return HolderFinding(Holder(None), None, False)
 
     # 1. "according to X"
     according_party, according_anonymous, according_document = None, False, False
@@ -397,20 +430,18 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     with_speakers = _with_clauses(ordered)
     ordered.extend(with_speakers)
     speaker = None  # (verb, party, attribution, subject token)
-    declined = False  # "X declined to comment": no position, unless another clause speaks ("..., but a spokesman said")
+    declined = False  # "X declined to comment", "X did not say whether": no position, unless another clause speaks ("..., but a spokesman said")
     for verb in ordered:
-        if not (_is_statement_verb(verb) or _stance_adjective_head(verb)):
-            continue
         if _is_hypothetical(verb) or _is_counterfactual(verb):
+            continue
+        if _gives_no_answer(verb) and _subject_of(verb) is not None:
+            declined = True
+            continue
+        if not (_is_statement_verb(verb) or _stance_adjective_head(verb)) or _covered_by_no_answer(verb):
             continue
         subject = _subject_of(verb)
         if subject is None:
             continue
-        if _declines_comment(verb):
-            declined = True
-            continue
-        if any(token.dep_ == "xcomp" and _declines_comment(token.head) for token in (verb, *verb.ancestors)):
-            continue  # what "declined to say" covers
         party, anonymous = _party_of_phrase(subject, token_party)
         if party is not None:
             attribution = "anonymous_official" if anonymous else ("direct_quote" if quoted else "said_subject")
@@ -422,6 +453,11 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 speaker = (verb, carried, "carried_over", subject)
                 break
             continue
+        if _anonymous_of_antecedent(subject) and verb.lemma_.lower() in SPEECH_VERBS:
+            carried = _antecedent(doc, subject, token_party) or context_party
+            if carried:
+                speaker = (verb, carried, "anonymous_official", subject)
+                break
         member = aliases.member_of(subject.lemma_) if subject.tag_ == "NN" else None
         if member is not None and verb.lemma_.lower() in SPEECH_VERBS:  # "said a machinist at the Renton plant"
             speaker = (verb, member, "direct_quote" if quoted else "said_subject", subject)
@@ -583,6 +619,14 @@ def _headline_subject(doc, token_party: dict[int, str]):
     return (named[0] if joined else named[-1]), verb
 
 
+def _is_caption(doc) -> bool:
+    """A photo caption: a sentence with no finite verb ('President Vale speaking to reporters in the capital on
+    Monday.'); a headline without one ('Southland Weighing Truce Offer') is read as a headline."""
+    text = doc.text.rstrip()
+    return text.endswith(".") and not any(ch in text for ch in QUOTE_CHARS) and not any(
+        t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in doc)
+
+
 def _is_headline(doc) -> bool:
     """A short line without a full stop: a headline."""
     text = doc.text.rstrip()
@@ -613,12 +657,13 @@ def _with_clauses(verbs):
 def _generic_speaker_party(doc, subject, token_party: dict[int, str], aliases: AliasIndex,
                            context_party: str | None, context_speaker: str | None) -> str | None:
     """Whose a generic speaker is: "the commission" is the one party with a "... Commission" alias; "a spokesman"
-    speaks for a party the sentence named before it; "he" or "she" is the last speaker; else the party in context."""
+    or "its ministry" speaks for a party the sentence named before it; "he" or "she" is the last speaker; else the
+    party in context."""
     named = aliases.party_by_head_noun(subject.lemma_)
     if named is not None:
         return named
-    if any(c.lower_ in ("a", "an") for c in subject.children):
-        antecedent = _antecedent(doc, subject, token_party)
+    if any(c.lower_ in ("a", "an") or c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS for c in subject.children):
+        antecedent = _antecedent(doc, subject, token_party)  # "X ..., but a spokesman said", "..., its ministry said"
         if antecedent is not None:
             return antecedent
     carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party

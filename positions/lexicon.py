@@ -133,6 +133,13 @@ study review consider examine discuss evaluate weigh assess analyse analyze rece
 """.split())
 # "declined to comment / discuss the details": no answer given, not a refusal of a term.
 NO_COMMENT_VERBS = frozenset("comment discuss elaborate say specify disclose give provide confirm detail answer".split())
+# "did not say whether", "has not responded", "did not address the talks": a party giving no answer states nothing.
+NO_ANSWER_VERBS = frozenset("""
+say comment respond reply answer address disclose reveal release announce confirm specify detail elaborate explain
+claim publish discuss
+""".split())
+# "made no comment", "had no public comment", "said nothing about".
+NO_ANSWER_OBJECTS = frozenset("comment nothing".split())
 # Subordinate clauses whose stance words describe a hypothesis or the background, not the holder's position:
 # "threatened to quit if it agreed to the deal", "since the last contract was signed".
 HYPOTHETICAL_OR_TEMPORAL_MARKERS = frozenset("if since after before when while once whether".split())

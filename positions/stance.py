@@ -33,7 +33,7 @@ def _no_longer(token) -> bool:
     return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in token.children)
 
 
-def _is_negated(token) -> bool:
+def is_negated(token) -> bool:
     """Negation on the token itself or, for an infinitive or participle, on the verb that governs it."""
     if any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in token.children) or _no_longer(token):
         return True
@@ -120,7 +120,7 @@ def _fall_short(token) -> bool:
     """'did not meet its demands', 'failed to address our conditions'."""
     if token.lemma_.lower() not in FALL_SHORT_VERBS:
         return False
-    negated = _is_negated(token) or (token.dep_ == "xcomp" and token.head.lemma_.lower() in ("fail",))
+    negated = is_negated(token) or (token.dep_ == "xcomp" and token.head.lemma_.lower() in ("fail",))
     objects = [c for c in token.children if c.dep_ in ("dobj", "pobj", "attr")]
     return negated and any(o.lemma_.lower() in FALL_SHORT_OBJECTS for o in objects)
 
@@ -141,7 +141,7 @@ def _keeps_demand(token) -> bool:
     """'would not give up / drop its demand': negated abandonment of a demand keeps the demand."""
     lemma = token.lemma_.lower()
     abandons = lemma in ABANDON_VERBS or (lemma == "give" and any(c.lower_ == "up" for c in token.children))
-    if token.pos_ != "VERB" or not abandons or not _is_negated(token):
+    if token.pos_ != "VERB" or not abandons or not is_negated(token):
         return False
     return any(c.dep_ in ("dobj", "pobj") and STANCE_NOUNS.get(c.lemma_.lower()) == "demand"
                for c in token.subtree)
@@ -209,7 +209,7 @@ def _urges_after_faulting(start, directive) -> bool:
     if directive.lemma_.lower() not in DIRECTIVE_VERBS or directive.pos_ != "VERB":
         return False
     inside = {t.i for t in directive.subtree}
-    return any(t.i not in inside and t.lemma_.lower() in NEGATIVE_EVALUATION and not _is_negated(t)
+    return any(t.i not in inside and t.lemma_.lower() in NEGATIVE_EVALUATION and not is_negated(t)
                for t in start.subtree)
 
 
@@ -289,9 +289,9 @@ def _offers_in(clause, anchor) -> bool:
         if t.i == anchor.i and t.lemma_.lower() in SPEECH_VERBS:
             continue
         if t.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ in POSSIBILITY_MODALS for c in t.children) \
-                and not _is_negated(t) and _party_like_subject(t):
+                and not is_negated(t) and _party_like_subject(t):
             return True
-        if _cue_of(t) == "propose" and t.pos_ in ("VERB", "ADJ") and not _is_negated(t):
+        if _cue_of(t) == "propose" and t.pos_ in ("VERB", "ADJ") and not is_negated(t):
             return True
     return False
 
@@ -329,11 +329,11 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
     for t in clause:
         if t.lemma_.lower() in NEGATIVE_EVALUATION:
             return StanceReading("oppose", t.text)
-        if t.pos_ == "VERB" and t.lemma_.lower() in POSITIVE_EFFECT_VERBS and _is_negated(t):
+        if t.pos_ == "VERB" and t.lemma_.lower() in POSITIVE_EFFECT_VERBS and is_negated(t):
             return StanceReading("oppose", t.text, True)  # "adding tariffs will not solve any problem"
     for t in _own_clause(anchor):
         if t.lemma_.lower() in POSITIVE_EVALUATION and t.pos_ in ("NOUN", "ADJ"):
-            denied = _is_negated(t) or any(c.lower_ in ("no", "little") for c in t.children)
+            denied = is_negated(t) or any(c.lower_ in ("no", "little") for c in t.children)
             return StanceReading("oppose" if denied else "support", t.text, denied)  # "the best chance for a deal"
     for t in _outside_finite_relatives(anchor):  # "an offer that would protect jobs" resists nobody
         if t.pos_ == "VERB" and t.lemma_.lower() in RESISTANCE_VERBS and t.i != skip and any(
@@ -346,18 +346,18 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
     if "if" in lowers:
         for t in clause:  # "could still buy more soybeans if Washington dropped its threat": a conditional offer
             if t.pos_ == "VERB" and t.i != skip and _is_holder_subject(t, holder_tokens) and any(
-                    c.dep_ == "aux" and c.lower_ in POSSIBILITY_MODALS for c in t.children) and not _is_negated(t):
+                    c.dep_ == "aux" and c.lower_ in POSSIBILITY_MODALS for c in t.children) and not is_negated(t):
                 return StanceReading("propose", t.text, kind="vow")
     if "if" in lowers and any(t.pos_ in ("VERB", "AUX") and any(c.lower_ in FUTURE_MODALS for c in t.children)
                               for t in clause):
         return StanceReading("demand", "if")  # "if China breaks its promises, the tariffs will go back up"
     for t in clause:
-        if t.pos_ == "VERB" and t.i != skip and t.lemma_.lower() in CONCESSION_VERBS and not _is_negated(t) and \
+        if t.pos_ == "VERB" and t.i != skip and t.lemma_.lower() in CONCESSION_VERBS and not is_negated(t) and \
                 _is_holder_subject(t, holder_tokens):
             return StanceReading("accept", t.text, kind="concession")  # "would suspend its retaliatory tariffs"
     for t in clause:
         if t.pos_ == "VERB" and t.i != skip and _future(t):
-            if _is_negated(t):
+            if is_negated(t):
                 if _agentless_passive(t):
                     continue  # "would not be rushed" refuses nothing
                 return StanceReading("reject", t.text, True)
@@ -380,7 +380,7 @@ def _threat_against_agreement(verb) -> bool:
     """A threat or vow whose condition is that someone agrees: 'threatened to quit if it accepted the deal'."""
     for token in verb.subtree:
         if _hypothetical_or_background(token) and any(c.lower_ == "if" for c in token.children):
-            return token.lemma_.lower() in AGREEMENT_VERBS and not _is_negated(token)
+            return token.lemma_.lower() in AGREEMENT_VERBS and not is_negated(token)
     return False
 
 
@@ -407,14 +407,14 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if _keeps_demand(token):
         return StanceReading("demand", token.text, True)  # "would not give up its demand for ..."
     if _against(token) and token.lemma_.lower() not in STANCE_VERBS:
-        negated = _is_negated(token)
+        negated = is_negated(token)
         return StanceReading("support" if negated else "oppose", token.text, negated)
     if token.lemma_.lower() == "ask" and token.pos_ == "VERB" and any(
             c.dep_ in ("ccomp", "xcomp") and not any(g.lower_ in ("whether", "if") for g in c.children)
             for c in token.children):
         return StanceReading("demand", token.text)  # "asked that all sanctions be lifted"
     lemma = token.lemma_.lower()
-    if lemma == "negotiable" and (_is_negated(token) or any(c.lower_ == "non" for c in token.children)):
+    if lemma == "negotiable" and (is_negated(token) or any(c.lower_ == "non" for c in token.children)):
         return StanceReading("demand", token.text, True)  # "the right to enrich is not negotiable"
     if token.pos_ == "VERB" and any(c.dep_ == "advmod" and c.lower_ in FAVOURABLE_ADVERBS for c in token.children):
         return StanceReading("support", token.text)  # "regarded the remarks favorably"
@@ -435,20 +435,20 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
         return StanceReading("propose", token.text, kind="terms")
     if stance == "demand" and token.pos_ == "VERB":
         for child in token.children:
-            if child.dep_ == "ccomp" and _is_negated(child):  # "insisted the pause would not mean the end"
+            if child.dep_ == "ccomp" and is_negated(child):  # "insisted the pause would not mean the end"
                 return StanceReading("reject", child.text, True)
     if lemma in DIRECTIVE_VERBS and token.pos_ == "VERB":
         for child in token.children:
             if child.dep_ not in ("xcomp", "ccomp") or _indicative(child):
                 continue  # "told reporters that Iran would not renegotiate": a report of the speaker's view
             asked = _cue_of(child)
-            if _is_negated(child) and asked:
+            if is_negated(child) and asked:
                 asked = NEGATED_STANCE[asked]
-            if child.lemma_.lower() in AGREEMENT_VERBS | DEAL_MAKING_VERBS and not _is_negated(child):
+            if child.lemma_.lower() in AGREEMENT_VERBS | DEAL_MAKING_VERBS and not is_negated(child):
                 return StanceReading("support", token.text, kind="directive")  # "urged Hamas to accept the deal"
             if asked in ("reject", "oppose"):  # "urged lawmakers to vote the deal down"
                 return StanceReading("oppose", token.text, kind="directive")
-        if stance == "demand" and lemma in ENCOURAGING_VERBS and not _is_negated(token) and _asks_a_party(token) \
+        if stance == "demand" and lemma in ENCOURAGING_VERBS and not is_negated(token) and _asks_a_party(token) \
                 and not _asks_for_more(token):
             return StanceReading("demand", token.text, kind="directive")  # "urged Washington to resolve the standoff"
     if stance is None:
@@ -470,7 +470,7 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
                     return StanceReading("propose", token.text, kind="assistance")
     if token.pos_ == "VERB" and stance in ("accept", "support") and has_obligation_modal(token):
         return StanceReading("demand", token.text, kind="directive")  # "Hamas must accept": a demand on Hamas
-    negated = _is_negated(token)
+    negated = is_negated(token)
     if negated and stance == "accept" and _conditional_object(token):
         return StanceReading("demand", token.text, True, kind="condition")  # "would not accept any deal that ..."
     if negated:
@@ -540,7 +540,7 @@ def _conditional_object(verb) -> bool:
 
 def _lacks(clause) -> bool:
     """'that did not put a ceasefire first', 'that fails to make up for inflation', 'that falls short of ...'."""
-    return _is_negated(clause) or clause.lemma_.lower() in LACKING_VERBS or _falls_far_short(clause)
+    return is_negated(clause) or clause.lemma_.lower() in LACKING_VERBS or _falls_far_short(clause)
 
 
 def states_stance(verb) -> bool:

@@ -440,6 +440,41 @@ def test_a_place_named_by_a_where_clause_is_not_the_speakers_party(nlp, talks):
     assert holder.party is None
 
 
+@pytest.mark.parametrize("sentence", [
+    "Southland did not say whether it would pull its troops back from the border.",
+    "Northland has not responded to the mediators' latest truce proposal.",
+    "The Southern Front made no public comment on the truce on Sunday.",
+    "Northland said nothing about the prisoner exchange in its statement.",
+    "Mr. Odum did not address the truce talks on Friday, saying only that his movement would keep fighting.",
+])
+def test_a_party_giving_no_answer_holds_no_position(nlp, talks, sentence):
+    holder, _ = read(nlp, talks, sentence, context="north")
+    assert holder.party is None
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("Northland did not respond to the offer, but Southland said it would accept a six-week truce.", "south"),
+    ("Southland has not said whether it accepts the plan, though Lind said Vale had agreed to the truce.", "north"),
+    ("Vale said his government would sign the truce, but he did not say when.", "north"),
+    ("Southland said Northland had not responded to its demand for a truce.", "south"),
+    ("Southland has not said what it will offer, but officials familiar with its thinking said a six-week truce "
+     "remained its goal.", "south"),  # unnamed officials of the party named before
+    ("Northland did not respond publicly, although its foreign ministry said the truce was unacceptable.", "north"),
+])
+def test_a_non_answer_leaves_other_clauses_their_speaker(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence, context="broker")  # the paragraph's party speaks in none of them
+    assert holder.party == party
+
+
+@pytest.mark.parametrize("caption", [
+    "President Vale speaking to reporters about the truce proposal in the capital on Monday.",
+    "Mr. Odum signing the truce agreement at the border crossing on Saturday.",
+])
+def test_a_photo_caption_holds_no_position(nlp, talks, caption):
+    holder, _ = read(nlp, talks, caption, context="north")
+    assert holder.party is None
+
+
 def test_reaching_a_deal_is_a_deed_that_states_acceptance(nlp, talks):
     holder, stance = read(nlp, talks, "Southland reached a tentative truce agreement with the mediators on Sunday.")
     assert (holder.party, holder.attribution, stance) == ("south", "subject", "accept")
