@@ -89,6 +89,11 @@ class AliasIndex:
         self._head_noun_of = _head_nouns(parties)
         self._member_regex = re.compile(r"\b(?:" + "|".join(map(re.escape, self._member_of)) + r")\b",
                                         re.IGNORECASE) if self._member_of else None
+        self._qualifier_of = _qualifiers(parties)
+        self._qualified_regex = re.compile(
+            r"(?<![\w])(?:" + "|".join(map(re.escape, sorted(self._qualifier_of, key=len, reverse=True))) + r")\s+(?:"
+            + "|".join(sorted(_SPEAKER_NOUN_FORMS, key=len, reverse=True)) + r")(?![\w])",
+            re.IGNORECASE) if self._qualifier_of else None
 
     def member_of(self, noun_lemma: str) -> str | None:
         """The party whose one-word plural alias this noun is the singular of: 'machinist' when "machinists"
@@ -104,6 +109,8 @@ class AliasIndex:
         return bool(self._member_regex and self._member_regex.search(text))
 
     def find(self, text: str) -> list[Mention]:
+        """Aliases, then the speakers an alias's qualifier names ("a senior Tigrayan official" when "Tigrayan
+        officials" is an alias, "the Tigrayan leadership") where no alias was found."""
         if self._regex is None:
             return []
         mentions = []
@@ -111,7 +118,14 @@ class AliasIndex:
             party = self._party_of.get(_alias_key(match.group(0)))
             if party:
                 mentions.append(Mention(party, match.start(), match.end(), match.group(0)))
-        return mentions
+        if self._qualified_regex is None:
+            return mentions
+        qualified = [Mention(self._qualifier_of[_alias_key(match.group(0).split()[0])], match.start(), match.end(),
+                             match.group(0))
+                     for match in self._qualified_regex.finditer(text)
+                     if not any(m.start < match.end() and match.start() < m.end for m in mentions)
+                     and not _FORMER.search(text, 0, match.start())]
+        return sorted(mentions + qualified, key=lambda m: m.start) if qualified else mentions
 
     def role(self, party: str | None) -> str | None:
         return self.roles.get(party) if party else None
@@ -128,6 +142,36 @@ def _member_nouns(parties: Sequence[Party]) -> dict[str, str]:
                 singular = alias[:-3] + "y" if alias.endswith("ies") else alias[:-1]
                 owners.setdefault(singular, set()).add(party.id)
     return {noun: next(iter(ids)) for noun, ids in owners.items() if len(ids) == 1}
+
+
+# Nouns for a party's people and bodies: "Tigrayan officials", "the Tigrayan leadership", "a federal spokesman".
+_SPEAKER_NOUNS = GENERIC_SPEAKERS | frozenset("authority forces troops military army fighters rebels source".split())
+_SPEAKER_NOUN_FORMS = frozenset(form for noun in _SPEAKER_NOUNS
+                                for form in (noun, noun[:-1] + "ies" if noun.endswith("y") else noun + "s"))
+# Modifiers that say nothing of whose speaker it is ("the government", "senior officials", "chief negotiator").
+_NON_QUALIFIERS = frozenset("""
+the a an its their his her this that these those our your senior top chief lead deputy former new acting main local
+regional national international foreign joint other both each some many several two three
+""".split())
+
+
+_FORMER = re.compile(r"\b(?:former|retired|ex-)\s*$", re.IGNORECASE)  # "a former British official" speaks for none
+
+
+def _qualifiers(parties: Sequence[Party]) -> dict[str, str]:
+    """Qualifier -> party: the first word of two-word aliases naming a party's speakers ("Tigrayan officials",
+    "Tigrayan forces"), when only one party uses it so and in at least two aliases (one alias such as "Security
+    Council" or "peace committee" does not make 'security' or 'peace' the party's word)."""
+    uses: dict[str, dict[str, int]] = {}
+    for party in parties:
+        for alias in set(party.aliases):
+            words = alias.split()
+            if len(words) == 2 and words[1].lower() in _SPEAKER_NOUN_FORMS \
+                    and words[0].lower() not in _NON_QUALIFIERS and re.fullmatch(r"\w+(['’]s)?", words[0]):
+                counts = uses.setdefault(_alias_key(words[0]), {})
+                counts[party.id] = counts.get(party.id, 0) + 1
+    return {word: next(iter(counts)) for word, counts in uses.items()
+            if len(counts) == 1 and next(iter(counts.values())) >= 2}
 
 
 def _head_nouns(parties: Sequence[Party]) -> dict[str, str]:
@@ -174,6 +218,8 @@ def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, boo
     """
     if head.i in token_party:
         return token_party[head.i], False
+    if any(c.dep_ == "amod" and c.lower_ in ("former", "retired", "ex") for c in head.children):
+        return None, False  # "a former State Department official" speaks for no party
     anonymous = head.lemma_.lower() in ANONYMOUS_SPEAKERS
     for child in head.children:
         if child.dep_ in ("compound", "poss", "amod", "appos", "nmod", "npadvmod", "det") and child.i in token_party:
@@ -621,10 +667,11 @@ def _headline_subject(doc, token_party: dict[int, str]):
 
 def _is_caption(doc) -> bool:
     """A photo caption: a sentence with no finite verb ('President Vale speaking to reporters in the capital on
-    Monday.'); a headline without one ('Southland Weighing Truce Offer') is read as a headline."""
+    Monday.'); a headline without one ('Southland Weighing Truce Offer') is read as a headline. A past participle
+    may be a past tense the parser misread ('The talks stalled over ...'), so it makes no caption."""
     text = doc.text.rstrip()
     return text.endswith(".") and not any(ch in text for ch in QUOTE_CHARS) and not any(
-        t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in doc)
+        t.tag_ in ("VBD", "VBN", "VBZ", "VBP", "MD") for t in doc)
 
 
 def _is_headline(doc) -> bool:

@@ -413,6 +413,34 @@ def test_a_member_of_a_party_speaks_for_it(nlp, sentence, party):
     assert aliases.names_member(sentence) == (party is not None)
 
 
+def _qualified_talks():
+    from positions.config import Party
+    return (Party("south", "Southland", ("Southland", "Southern officials", "Southern forces", "Security Council")),
+            Party("north", "Northland", ("Northland", "Northern officials", "Northern troops", "Coastal officials",
+                                         "Coastal troops")),
+            Party("broker", "Broker State", ("Broker", "Coastal envoys", "Coastal mediators")))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("A senior Southern official said the truce would hold.", [("south", "Southern official")]),
+    ("The Northern leadership welcomed the report.", [("north", "Northern leadership")]),
+    ("southern forces", [("south", "southern forces")]),
+    ("Northern officials met the Broker.", [("north", "Northern officials"), ("broker", "Broker")]),
+    ("A former Southern official said the truce would fail.", []),  # speaks for no party now
+    ("Security forces cleared the square.", []),  # one alias ('Security Council') makes no qualifier
+    ("A Coastal spokesman said the port was closed.", []),  # two parties' aliases use 'Coastal'
+])
+def test_a_qualifier_of_two_speaker_aliases_names_the_party(sentence, expected):
+    aliases = AliasIndex(_qualified_talks())
+    assert [(m.party, m.text) for m in aliases.find(sentence)] == expected
+
+
+def test_a_senior_official_named_by_qualifier_holds_the_position(nlp):
+    aliases = AliasIndex(_qualified_talks())
+    sentence = "A senior Southern official said the government would not accept the truce."
+    assert find_holder(nlp(sentence), aliases.find(sentence), aliases, "north").holder.party == "south"
+
+
 def test_headline_title_case_matches_an_alias_with_lower_case_words():
     from positions.config import Party
     aliases = AliasIndex([Party("south", "Southland", ("Southern forces",))])
@@ -446,8 +474,9 @@ def test_a_place_named_by_a_where_clause_is_not_the_speakers_party(nlp, talks):
     "The Southern Front made no public comment on the truce on Sunday.",
     "Northland said nothing about the prisoner exchange in its statement.",
     "Mr. Odum did not address the truce talks on Friday, saying only that his movement would keep fighting.",
+    "“The truce will not survive the winter,” said a former Northern official who worked on the talks.",
 ])
-def test_a_party_giving_no_answer_holds_no_position(nlp, talks, sentence):
+def test_a_party_giving_no_answer_or_a_former_official_holds_no_position(nlp, talks, sentence):
     holder, _ = read(nlp, talks, sentence, context="north")
     assert holder.party is None
 
