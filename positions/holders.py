@@ -50,7 +50,8 @@ CONVEYING_VERBS = frozenset("relay convey deliver pass transmit forward hand pre
 _ADVERBIAL_MARKS = frozenset("if unless until when whenever before after because while although though once as "
                              "since provided".split())
 _ATTRIBUTION_CONFIDENCE = {"direct_quote": 0.9, "said_subject": 0.9, "according_to": 0.8,
-                           "anonymous_official": 0.75, "possessive": 0.7, "carried_over": 0.6, "subject": 0.5}
+                           "anonymous_official": 0.75, "possessive": 0.7, "carried_over": 0.6, "subject": 0.5,
+                           "joint_subject": 0.8}
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,11 @@ class AliasIndex:
 
     def role(self, party: str | None) -> str | None:
         return self.roles.get(party) if party else None
+
+    def two_sides(self) -> tuple[str, ...]:
+        """The principals when there are exactly two: who "the two sides" or "both sides" are."""
+        principals = tuple(party for party, role in self.roles.items() if role == "principal")
+        return principals if len(principals) == 2 else ()
 
 
 def _member_nouns(parties: Sequence[Party]) -> dict[str, str]:
@@ -476,7 +482,9 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     with_speakers = _with_clauses(ordered)
     ordered.extend(with_speakers)
     speaker = None  # (verb, party, attribution, subject token)
-    declined = False  # "X declined to comment", "X did not say whether": no position, unless another clause speaks ("..., but a spokesman said")
+    # "X declined to comment", "X did not say whether": no position, unless another clause speaks ("..., but a
+    # spokesman said")
+    declined = False
     for verb in ordered:
         if _is_hypothetical(verb) or _is_counterfactual(verb):
             continue
@@ -488,6 +496,9 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
         subject = _subject_of(verb)
         if subject is None:
             continue
+        if _both_sides(subject) and aliases.two_sides():  # "the two sides agreed to ...": both principals
+            speaker = (verb, aliases.two_sides()[0], "joint_subject", subject)
+            break
         party, anonymous = _party_of_phrase(subject, token_party)
         if party is not None:
             attribution = "anonymous_official" if anonymous else ("direct_quote" if quoted else "said_subject")
@@ -509,7 +520,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             speaker = (verb, member, "direct_quote" if quoted else "said_subject", subject)
             break
         if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
-            relayed = _relayed_position(verb, None, token_party)  # "a person familiar with the talks said Ford ..."
+            # "a person familiar with the talks said Ford ..."
+            relayed = _relayed_position(verb, None, token_party, aliases.two_sides())
             if relayed is not None and _inside_quotes(doc, relayed[0]) \
                     and subject.lemma_.lower() not in ANONYMOUS_SPEAKERS:
                 relayed = None  # an analyst's own words: '"... what the union says about wages," a consultant said'
@@ -525,7 +537,7 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
         return HolderFinding(Holder(None), None, False)
     if speaker is not None:
         verb, party, attribution, subject = speaker
-        relayed = _relayed_position(verb, party, token_party)
+        relayed = _relayed_position(verb, party, token_party, aliases.two_sides())
         if relayed is not None:
             inner_verb, inner_party = relayed
             return _finding(inner_party, "said_subject", doc, subject, inner_verb.i, relayed_by=party)
@@ -788,8 +800,9 @@ def _stance_adjective_head(verb) -> bool:
     return any(c.dep_ in ("acomp", "attr") and c.lemma_.lower() in STANCE_ADJECTIVES for c in verb.children)
 
 
-def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
-    """'Qatar said Hamas had accepted ...': a stance verb in the reported clause whose subject is another party."""
+def _relayed_position(verb, speaker_party: str, token_party: dict[int, str], two_sides: tuple[str, ...] = ()):
+    """'Qatar said Hamas had accepted ...': a stance verb in the reported clause whose subject is another party
+    (or "the two sides", the first of `two_sides`)."""
     if verb.lemma_.lower() not in REPORTING_VERBS:
         return None
     for inner in _clauses_below(verb, depth=2):
@@ -823,6 +836,8 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str]):
         if any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in inner.children):
             continue  # "... but only if the union agreed": a condition the speaker sets, not a relayed position
         subject = _subject_of(inner)
+        if subject is not None and two_sides and _both_sides(subject) and speaker_party not in two_sides:
+            return inner, two_sides[0]  # a mediator: "he said the two parties had agreed to ..."
         if subject is None or not _names_a_party(subject, token_party):
             continue
         party, _ = _party_of_phrase(subject, token_party)
@@ -856,14 +871,24 @@ def _names_a_party(subject, token_party: dict[int, str]) -> bool:
                if c.dep_ in ("compound", "amod", "appos", "nmod", "npadvmod"))  # not "Mr. Netanyahu's remarks"
 
 
-def joint_holders(doc, anchor: int | None, token_party: dict[int, str], holder_party: str) -> list[str]:
+def _both_sides(token) -> bool:
+    """'the two sides', 'both parties'."""
+    return token.lemma_.lower() in ("side", "party") and token.tag_ == "NNS" and any(
+        c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in token.children)
+
+
+def joint_holders(doc, anchor: int | None, token_party: dict[int, str], holder_party: str,
+                  two_sides: tuple[str, ...] = ()) -> list[str]:
     """Other parties conjoined with the holder in the subject of its verb: "Biden and McCarthy struck a deal",
-    "Ethiopia and the Tigrayan forces agreed to ...". They hold the same position."""
+    "Ethiopia and the Tigrayan forces agreed to ..."; the other principal of "the two sides" (`two_sides`: see
+    AliasIndex.two_sides). They hold the same position."""
     if anchor is None:
         return []
     subject = _subject_of(doc[anchor])
     if subject is None:
         return []
+    if _both_sides(subject) and holder_party in two_sides:
+        return [party for party in two_sides if party != holder_party]
     found = []
     for token in subject.conjuncts:
         party, _ = _party_of_phrase(token, token_party)

@@ -200,7 +200,7 @@ class Analyser:
                     speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
             positions.extend(own_rows)
-            for party in joint_holders(doc_tokens, finding.anchor, token_party, holder.party):
+            for party in joint_holders(doc_tokens, finding.anchor, token_party, holder.party, self.aliases.two_sides()):
                 positions.extend(replace(row, party=party, attribution="joint_subject") for row in own_rows)
             positions.extend(self._side_rows(doc_tokens, token_party, holder, matches, base))
         return positions

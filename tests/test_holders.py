@@ -504,6 +504,15 @@ def test_a_photo_caption_holds_no_position(nlp, talks, caption):
     assert holder.party is None
 
 
+def test_the_two_sides_are_the_two_principals(nlp, talks):
+    holder, stance = read(nlp, talks, "The two sides agreed to a six-week truce on Sunday.", context="broker")
+    assert (holder.party, holder.attribution, stance) == ("north", "joint_subject", "accept")
+    holder, _ = read(nlp, talks, "Lind said both sides had agreed to a six-week truce.")  # a mediator relays it
+    assert (holder.party, holder.relayed_by) == ("north", "broker")
+    holder, _ = read(nlp, talks, "Analysts said both sides had reasons to hesitate.", context="broker")
+    assert holder.party is None
+
+
 def test_reaching_a_deal_is_a_deed_that_states_acceptance(nlp, talks):
     holder, stance = read(nlp, talks, "Southland reached a tentative truce agreement with the mediators on Sunday.")
     assert (holder.party, holder.attribution, stance) == ("south", "subject", "accept")

@@ -183,6 +183,20 @@ def test_a_second_party_in_a_relative_clause_gets_its_own_row(tmp_path, store, a
     assert rows.loc["port", "numbers"] == [] and rows.loc["union", "numbers"]  # the numbers are the union's
 
 
+def test_the_two_sides_are_the_two_principals(tmp_path, store, analyser):
+    (tmp_path / "s.md").write_text(
+        "---\ntitle: Deal on pay\ndate: 2024-05-08\n---\n"
+        "The two sides agreed on Tuesday to a pay raise of 12 percent.\n\n"
+        "Analysts said both sides were still far apart on wages.\n",
+        encoding="utf-8")
+    ingest([str(tmp_path / "s.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    assert set(rows["party"].dropna()) == {"union", "port"}  # the mediator is no side
+    assert set(rows["attribution"].dropna()) == {"joint_subject"}
+    assert set(rows.dropna(subset=["party"])["sentence"]) == {
+        "The two sides agreed on Tuesday to a pay raise of 12 percent."}
+
+
 def test_parties_sharing_a_subject_both_hold_the_position(tmp_path, store, analyser):
     (tmp_path / "j.md").write_text(
         "---\ntitle: Deal on pay\ndate: 2024-05-08\n---\n"
