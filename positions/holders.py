@@ -67,7 +67,8 @@ class AliasIndex:
 
     def __init__(self, parties: Sequence[Party]):
         self.roles = {p.id: p.role for p in parties}
-        entries = sorted(((alias, p.id) for p in parties for alias in (*p.aliases, p.name)),
+        entries = [(alias, p.id) for p in parties for alias in (*p.aliases, p.name)]
+        entries = sorted(entries + _honorific_aliases(parties, {alias for alias, _ in entries}),
                          key=lambda item: -len(item[0]))
         self._party_of: dict[str, str] = {}
         sensitive, insensitive, added = [], [], set()
@@ -135,6 +136,23 @@ class AliasIndex:
         """The principals when there are exactly two: who "the two sides" or "both sides" are."""
         principals = tuple(party for party, role in self.roles.items() if role == "principal")
         return principals if len(principals) == 2 else ()
+
+
+_HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.")
+
+
+def _honorific_aliases(parties: Sequence[Party], existing: set[str]) -> list[tuple[str, str]]:
+    """'Mr. Gallant', 'Ms. Gallant' for a party with the alias "Yoav Gallant" (or "Defense Minister Yoav Gallant"):
+    news calls people by honorific and surname after the first mention. Not when two parties share the surname."""
+    owners: dict[str, set[str]] = {}
+    for party in parties:
+        for alias in party.aliases:
+            words = alias.split()
+            if len(words) >= 2 and all(w[:1].isupper() for w in words) and not alias.isupper() \
+                    and re.fullmatch(r"[^\W\d_][\w'’-]+", words[-1]) and words[0] not in _HONORIFICS:
+                owners.setdefault(words[-1], set()).add(party.id)
+    return [(f"{honorific} {surname}", next(iter(ids))) for surname, ids in owners.items() if len(ids) == 1
+            for honorific in _HONORIFICS if f"{honorific} {surname}" not in existing]
 
 
 def _member_nouns(parties: Sequence[Party]) -> dict[str, str]:

@@ -441,6 +441,18 @@ def test_a_senior_official_named_by_qualifier_holds_the_position(nlp):
     assert find_holder(nlp(sentence), aliases.find(sentence), aliases, "north").holder.party == "south"
 
 
+def test_honorific_and_surname_name_the_person_of_a_full_name_alias():
+    from positions.config import Party
+    aliases = AliasIndex((Party("north", "Northland", ("Northland", "Defense Minister Ana Vale")),
+                          Party("south", "Southland", ("Southland", "Tomas Odum")),
+                          Party("broker", "Broker State", ("Broker State", "Lena Odum"))))
+    assert [(m.party, m.text) for m in aliases.find("Ms. Vale met Dr. Vale's envoy in Northland.")] == [
+        ("north", "Ms. Vale"), ("north", "Dr. Vale"), ("north", "Northland")]
+    assert aliases.find("Mr. Odum said the truce would hold.") == []  # two parties' people share the surname
+    # the surname is an alias's last word: "Broker State" gives no "Mr. Broker"
+    assert [m.party for m in aliases.find("Broker State officials met Mr. Broker.")] == ["broker"]
+
+
 def test_headline_title_case_matches_an_alias_with_lower_case_words():
     from positions.config import Party
     aliases = AliasIndex([Party("south", "Southland", ("Southern forces",))])
