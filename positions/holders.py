@@ -344,14 +344,16 @@ def _anonymous_of_antecedent(subject) -> bool:
         t.dep_ == "poss" and t.lower_ in _POSSESSIVE_PRONOUNS for t in _phrase_tokens(subject) if t.i != subject.i)
 
 
+# "declined to comment / say / give details": not "refused to give up the demand" (a rejection)
+_DECLINED_ANSWERS = frozenset("comment say discuss elaborate specify disclose detail answer confirm".split())
+
+
 def _gives_no_answer(verb) -> bool:
     """'declined to comment', 'did not say whether ...', 'has not responded', 'made no comment', 'said nothing about':
     the subject states no position here."""
     lemma = verb.lemma_.lower()
     if lemma in ("decline", "refuse"):
-        return any(c.dep_ == "xcomp" and c.lemma_.lower() in ("comment", "say", "discuss", "elaborate", "specify",
-                                                               "disclose", "detail", "answer", "confirm")
-                   for c in verb.children)
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() in _DECLINED_ANSWERS for c in verb.children)
     if lemma in NO_ANSWER_VERBS and is_negated(verb):
         return True
     return lemma in ("say", "make", "have", "give", "offer") and any(
