@@ -11,8 +11,9 @@ Conventions (precision says how much of `date` means something):
 - last month -> the 1st of the previous month; (earlier) this month -> the 1st of published's month;
   "in March" -> the 1st of the latest March starting on or before published; "in March 2024": "month".
 - last year / this year / "in 2023" / "N years ago" -> 1 January: "year".
-Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday") and event names
-("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest, the first one within six words
+Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday", "a walkout on
+August 1" in a July article: a yearless date more than half a year back is the coming one unless "said" comes just
+before it) and event names ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest, the first one within six words
 of a speech verb wins, else the first; a month or year far from any speech verb ("the release of hostages last
 year") dates an event, not the statement. None -> StatedDate(published, "published", None).
 """
@@ -64,7 +65,8 @@ def resolve_stated_date(text: str, published: dt.date | None) -> StatedDate:
     """The date the position in `text` was stated, resolved against `published` (see the module docstring)."""
     if isinstance(published, dt.datetime):
         published = published.date()
-    usable = [c for c in _candidates(text, published) if c.precision != "future" and not _future(text, c)]
+    usable = [c for c in _candidates(text, published)
+              if c.precision != "future" and not _future(text, c, published)]
     if not usable:
         return StatedDate(published, "published", None)
     near = [c for c in usable if _near_speech(text, c)]
@@ -208,8 +210,10 @@ def _candidates(text: str, pub: dt.date | None) -> list[_Cand]:
 
 
 # --- which expression dates the statement ---------------------------------------------------------------------
-def _future(text: str, c: _Cand) -> bool:
-    """Skip expressions that name an event or a future time rather than when something was said."""
+def _future(text: str, c: _Cand, published: dt.date | None = None) -> bool:
+    """Skip expressions that name an event or a future time rather than when something was said. A day or month
+    without a year that lies ahead of publication this year resolves to last year's; unless a past speech verb
+    precedes it ("said in July"), it is the coming one ("a walkout on August 1" in a July article)."""
     before = _WORD_RE.findall(text[:c.start])
     if before and before[-1].lower() in _NOT_STATEMENT_BEFORE:  # "the March 4 deal", "next Monday", "by Friday"
         return True
@@ -220,7 +224,8 @@ def _future(text: str, c: _Cand) -> bool:
             return False
         if w in _FUTURE or w.endswith(("'ll", "’ll")):
             return True
-    return False
+    return (published is not None and c.date is not None and not c.absolute and c.precision in ("day", "month")
+            and not c.text.lower().startswith("last") and (published - c.date).days > 183)
 
 
 def _near_speech(text: str, c: _Cand) -> bool:

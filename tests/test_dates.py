@@ -142,3 +142,13 @@ def test_a_coarse_date_away_from_any_speech_verb_dates_an_event_not_the_statemen
     assert (event.date, event.precision) == (pub, "published")
     stated = resolve_stated_date("Last month, the envoy said the talks had stalled.", pub)
     assert (stated.date, stated.precision) == (dt.date(2024, 3, 1), "month")
+
+
+def test_a_yearless_date_ahead_of_publication_is_the_coming_one() -> None:
+    july = dt.date(2023, 7, 18)
+    assert resolve_stated_date("Union leaders say members are ready for a walkout on August 1.", july) == StatedDate(
+        july, "published", None)
+    assert resolve_stated_date("The directors, whose own talks open in May, back the writers.",
+                               dt.date(2023, 4, 19)).date == dt.date(2023, 4, 19)
+    # a past speech verb just before it keeps last year's reading
+    assert resolve_stated_date("The union said on August 1 that it would strike.", july).date == dt.date(2022, 8, 1)
