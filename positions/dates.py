@@ -13,9 +13,9 @@ Conventions (precision says how much of `date` means something):
 - last year / this year / "in 2023" / "N years ago" -> 1 January: "year".
 Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday", "a walkout on
 August 1" in a July article: a yearless date more than half a year back is the coming one unless "said" comes just
-before it) and event names ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest, the first one within six words
-of a speech verb wins, else the first; a month or year far from any speech verb ("the release of hostages last
-year") dates an event, not the statement. None -> StatedDate(published, "published", None).
+before it) and event names ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest,
+the first one within six words of a speech verb wins, else the first; a month or year far from any speech verb ("the
+release of hostages last year") dates an event, not the statement. None -> StatedDate(published, "published", None).
 """
 from __future__ import annotations
 
