@@ -7,8 +7,8 @@ from typing import Sequence
 
 from .config import Party
 from .lexicon import (ANONYMOUS_SPEAKERS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, NO_ANSWER_OBJECTS,
-                      NO_ANSWER_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS, REPORTING_VERBS, SPEECH_VERBS,
-                      STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+                      NO_ANSWER_VERBS, NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS, REPORTING_VERBS,
+                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
 from .models import Holder
 from .stance import has_obligation_modal, is_negated, states_stance
 
@@ -67,6 +67,8 @@ class AliasIndex:
 
     def __init__(self, parties: Sequence[Party]):
         self.roles = {p.id: p.role for p in parties}
+        principals = tuple(p.id for p in parties if p.role == "principal")
+        self._two_sides = principals if len(principals) == 2 else ()
         entries = [(alias, p.id) for p in parties for alias in (*p.aliases, p.name)]
         entries = sorted(entries + _honorific_aliases(parties, {alias for alias, _ in entries}),
                          key=lambda item: -len(item[0]))
@@ -134,8 +136,7 @@ class AliasIndex:
 
     def two_sides(self) -> tuple[str, ...]:
         """The principals when there are exactly two: who "the two sides" or "both sides" are."""
-        principals = tuple(party for party, role in self.roles.items() if role == "principal")
-        return principals if len(principals) == 2 else ()
+        return self._two_sides
 
 
 _HONORIFICS = ("Mr.", "Ms.", "Mrs.", "Dr.")
@@ -344,16 +345,14 @@ def _anonymous_of_antecedent(subject) -> bool:
         t.dep_ == "poss" and t.lower_ in _POSSESSIVE_PRONOUNS for t in _phrase_tokens(subject) if t.i != subject.i)
 
 
-# "declined to comment / say / give details": not "refused to give up the demand" (a rejection)
-_DECLINED_ANSWERS = frozenset("comment say discuss elaborate specify disclose detail answer confirm".split())
-
-
 def _gives_no_answer(verb) -> bool:
     """'declined to comment', 'did not say whether ...', 'has not responded', 'made no comment', 'said nothing about':
     the subject states no position here."""
     lemma = verb.lemma_.lower()
     if lemma in ("decline", "refuse"):
-        return any(c.dep_ == "xcomp" and c.lemma_.lower() in _DECLINED_ANSWERS for c in verb.children)
+        # "refused to give / provide guarantees" withholds a term: only declining to give details is no answer
+        answers = NO_COMMENT_VERBS if lemma == "decline" else NO_COMMENT_VERBS - {"give", "provide"}
+        return any(c.dep_ == "xcomp" and c.lemma_.lower() in answers for c in verb.children)
     if lemma in NO_ANSWER_VERBS and is_negated(verb):
         return True
     return lemma in ("say", "make", "have", "give", "offer") and any(
