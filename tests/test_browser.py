@@ -180,7 +180,9 @@ def test_hostile_text_shows_literally_and_runs_nothing(server, page):
     # compare with the hostile party: table headers and the similarity legend
     query = urllib.parse.urlencode([("cmp", "Auto Union"), ("cmp", HOSTILE_PARTY_NAME)])
     open_page(page, f"{server}/compare?{query}", ".js-plotly-plot")
-    header = page.locator("[data-testid='stDataFrame'] th").filter(has_text="alert(2)")
+    # the page may have two tables naming the party ('X: position' and, for similar statements, 'X: stance') that
+    # render in either order: wait for the positions table's header itself
+    header = page.locator("[data-testid='stDataFrame'] th").filter(has_text="alert(2)").filter(has_text=": position")
     header.first.wait_for(state="attached", timeout=20_000)
     assert f"{HOSTILE_PARTY_NAME}: position" in header.first.text_content()
     legend = page.locator(".js-plotly-plot .legend").first.text_content()
