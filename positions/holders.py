@@ -33,7 +33,7 @@ INSTITUTION_NOUNS = frozenset("office ministry department government administrat
 CLOSE_SPEAKERS = frozenset("aide adviser advisor spokesman spokeswoman spokesperson counselor counsellor".split())
 # documents an according-to source may be: their publisher speaks
 DOCUMENT_NOUNS = frozenset("sheet text summary document documents letter statement report figures data draft copy "
-                           "readout transcript memo release filing list estimate estimates minutes agreement "
+                           "readout transcript memo release filing list estimate estimates minutes agreement declaration "
                            "accord".split())
 # what a party's plan may be called ("Under terms Moscow tabled", "the Republican bill would")
 PLAN_WORDS = frozenset(PLAN_NOUNS) | frozenset("term terms model formula bill accord blueprint arrangement compromise "
@@ -437,6 +437,19 @@ def _is_statement_verb(token) -> bool:
     return any((lemma, child.lower_) in PHRASAL_STANCES for child in token.children if child.dep_ in ("prt", "prep"))
 
 
+# speech verbs with a common use that says nothing: "add twelve weeks of leave", "post a loss", "report earnings"
+_ALSO_NOT_SPEECH = frozenset("add post report note".split())
+
+
+def _speaks(verb, quoted: bool) -> bool:
+    """Whether a speech verb is used for speech: not "would add twelve weeks of leave" (an object and no clause
+    said, outside a quotation)."""
+    if verb.lemma_.lower() not in _ALSO_NOT_SPEECH or quoted:
+        return True
+    return any(c.dep_ in ("ccomp", "parataxis") for c in verb.children) or not any(
+        c.dep_ == "dobj" for c in verb.children)
+
+
 def _clauses_below(verb, depth: int = 3):
     """Verbs in clauses under `verb` (breadth first)."""
     frontier, seen = [verb], {verb.i}
@@ -534,6 +547,11 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             if carried:
                 speaker = (verb, carried, "anonymous_official", subject)
                 break
+        if subject.dep_ == "nsubj" and subject.lemma_.lower() in DOCUMENT_NOUNS | PLAN_WORDS:  # "its proposal says"
+            owner = _document_owner(doc, subject, token_party, context_party)
+            if owner is not None:
+                speaker = (verb, owner, "possessive", subject)
+                break
         member = aliases.member_of(subject.lemma_) if subject.tag_ == "NN" else None
         if member is not None and verb.lemma_.lower() in SPEECH_VERBS:  # "said a machinist at the Renton plant"
             speaker = (verb, member, "direct_quote" if quoted else "said_subject", subject)
@@ -550,7 +568,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                                 relayed[0].i)
             if according_party is not None and according_document:
                 break  # "The offer stated ..., according to a summary Southland posted": the publisher's
-            return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
+            if _speaks(verb, quoted):
+                return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
 
     if speaker is None and declined:
         return HolderFinding(Holder(None), None, False)
@@ -756,6 +775,19 @@ def _antecedent(doc, speaker, token_party: dict[int, str]) -> str | None:
             party, _ = _party_of_phrase(token, token_party)
             if party is not None:
                 return party
+    return None
+
+
+def _document_owner(doc, noun, token_party: dict[int, str], context_party: str | None) -> str | None:
+    """Who speaks through a document or plan that a sentence has speak ("The declaration, signed by X, says",
+    "Its proposal says", "The draft calls for"): its publisher, else the party that "its" or "the" points back to."""
+    publisher = _publisher(noun, token_party)
+    if publisher is not None:
+        return publisher
+    if any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in noun.children):
+        return _antecedent(doc, noun, token_party) or context_party
+    if any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children):
+        return context_party
     return None
 
 

@@ -546,3 +546,28 @@ def test_declining_to_comment_leaves_the_other_clause_its_speaker(nlp):
 def test_a_party_s_displeasure_is_opposition(nlp, talks, sentence):
     holder, stance = read(nlp, talks, sentence)
     assert (holder.party, stance) == ("south", "oppose")
+
+
+@pytest.mark.parametrize("sentence, party", [
+    # "add" with an object and no clause said is no speech: the party that commits to the plan holds it
+    ("Under the plan, Southland would free 40 prisoners, and the truce adds two weeks of calm.", "south"),
+    ("Under the proposal, Northland would pay each family $3,000 on signing, while the exchange adds twelve "
+     "prisoners to the list.", "north"),
+])
+def test_add_with_an_object_is_no_speaker(nlp, talks, sentence, party):
+    assert read(nlp, talks, sentence)[0].party == party
+
+
+@pytest.mark.parametrize("sentence, context, party", [
+    ("Its proposal says that the truce cannot end before the crossings reopen.", "south", "south"),
+    ("The draft calls for a truce of six weeks and the release of all prisoners.", "north", "north"),
+    ("The declaration, signed by President Vale in the capital, says the truce will hold for six weeks.", None,
+     "north"),
+    # a passive document is announced, it does not speak; an indefinite report is nobody's
+    ("A Southern fighter standing guard at the crossing, hours after the truce proposal was announced.", "north",
+     None),
+    ("A report said the truce had held for a week.", "north", None),
+])
+def test_a_document_that_speaks_is_its_publisher_s_or_the_one_it_points_back_to(nlp, talks, sentence, context,
+                                                                               party):
+    assert read(nlp, talks, sentence, context=context)[0].party == party
