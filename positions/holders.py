@@ -8,7 +8,7 @@ from typing import Sequence
 from .config import Party
 from .lexicon import (ANONYMOUS_SPEAKERS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, NO_ANSWER_OBJECTS,
                       NO_ANSWER_VERBS, NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS, REPORTING_VERBS,
-                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS)
+                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS, WORKER_NOUNS)
 from .models import Holder
 from .stance import has_obligation_modal, is_negated, states_stance
 
@@ -158,7 +158,7 @@ def _honorific_aliases(parties: Sequence[Party], existing: set[str]) -> list[tup
 
 def _member_nouns(parties: Sequence[Party]) -> dict[str, str]:
     """Singular -> party for the one-word lower-case plural aliases ("workers", "strikers", "writers") that only
-    one party has."""
+    one party has; the party of "workers" also has the trades (WORKER_NOUNS: "an electrician", "a loader")."""
     owners: dict[str, set[str]] = {}
     for party in parties:
         for alias in party.aliases:
@@ -166,7 +166,10 @@ def _member_nouns(parties: Sequence[Party]) -> dict[str, str]:
                     and not alias.endswith("ss"):
                 singular = alias[:-3] + "y" if alias.endswith("ies") else alias[:-1]
                 owners.setdefault(singular, set()).add(party.id)
-    return {noun: next(iter(ids)) for noun, ids in owners.items() if len(ids) == 1}
+    members = {noun: next(iter(ids)) for noun, ids in owners.items() if len(ids) == 1}
+    if "worker" in members:
+        members = {**{trade: members["worker"] for trade in WORKER_NOUNS if trade not in owners}, **members}
+    return members
 
 
 # Nouns for a party's people and bodies: "Tigrayan officials", "the Tigrayan leadership", "a federal spokesman".

@@ -80,6 +80,13 @@ government office statement militants leader leadership negotiator negotiators s
 premier delegation team union company automaker council body agency envoy mediator mediators diplomat aide chief
 committee executive board bloc alliance guild coalition federation association caucus letter message commission
 """.split())
+# Trades a rank-and-file worker is named by ("said an electrician at the Everett plant"): a member of the party
+# whose aliases call its people "workers" (see AliasIndex.member_of).
+WORKER_NOUNS = frozenset("""
+mechanic electrician inspector loader driver machinist assembler welder technician operator clerk nurse teacher
+cashier janitor miner attendant painter carpenter plumber sorter handler packer picker courier porter cook
+""".split())
+
 ANONYMOUS_SPEAKERS = frozenset("official source person people diplomat aide negotiator officer insider".split())
 
 # Fallback cues, read in the holder's clause when no stance word decided it.

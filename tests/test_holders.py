@@ -413,6 +413,17 @@ def test_a_member_of_a_party_speaks_for_it(nlp, sentence, party):
     assert aliases.names_member(sentence) == (party is not None)
 
 
+def test_a_worker_named_by_trade_is_a_member_of_the_workers_party(nlp):
+    from positions.config import Party
+    sentence = "“They keep trying to scare us,” said an electrician at the Lowell plant."
+    with_workers = AliasIndex((Party("guild", "Riveters Guild", ("Riveters", "workers")),
+                               Party("firm", "Acme Works", ("Acme", "the company"))))
+    without = AliasIndex(_labour_talks())  # nobody's people are "workers": an electrician is no one's
+    for aliases, party in ((with_workers, "guild"), (without, None)):
+        assert find_holder(nlp(sentence), aliases.find(sentence), aliases, None).holder.party == party
+        assert aliases.names_member(sentence) == (party is not None)
+
+
 def _qualified_talks():
     from positions.config import Party
     return (Party("south", "Southland", ("Southland", "Southern officials", "Southern forces", "Security Council")),
