@@ -326,6 +326,9 @@ def _is_generic_speaker(token) -> bool:
     'officials familiar with the talks' name someone else (or no one) and are not carried over."""
     if token.lower_ in PRONOUNS:
         return True
+    if token.lower_ == "others":  # "Some workers said ... Others said ...": the group just quoted (not "while
+        # others said", set against someone else)
+        return token.head.dep_ == "ROOT" and all(c.dep_ in ("advmod", "amod", "cc", "punct") for c in token.children)
     if token.lemma_.lower() not in GENERIC_SPEAKERS:
         return False
     modifiers = [c for c in token.children if c.dep_ not in ("punct", "cc")]

@@ -582,3 +582,13 @@ def test_add_with_an_object_is_no_speaker(nlp, talks, sentence, party):
 def test_a_document_that_speaks_is_its_publisher_s_or_the_one_it_points_back_to(nlp, talks, sentence, context,
                                                                                party):
     assert read(nlp, talks, sentence, context=context)[0].party == party
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("Others said they would accept a truce of six weeks.", "south"),  # the group quoted before
+    ("But others said the truce had come too late.", "south"),
+    # set against someone else in the same sentence: not the group in context
+    ("Residents returned to the border villages, while others said they would wait for the truce.", None),
+])
+def test_others_are_the_group_just_quoted(nlp, talks, sentence, party):
+    assert read(nlp, talks, sentence, context="south")[0].party == party
