@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .config import Party
-from .lexicon import (ANONYMOUS_SPEAKERS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS, NO_ANSWER_OBJECTS,
-                      NO_ANSWER_VERBS, NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS, REPORTING_VERBS,
-                      SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS, WORKER_NOUNS)
+from .lexicon import (ANONYMOUS_SPEAKERS, COMMENTATOR_NOUNS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS,
+                      NO_ANSWER_OBJECTS, NO_ANSWER_VERBS, NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS,
+                      REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS, WORKER_NOUNS)
 from .models import Holder
 from .stance import has_obligation_modal, is_negated, states_stance
 
@@ -358,7 +358,8 @@ def _gives_no_answer(verb) -> bool:
     if lemma in ("decline", "refuse"):
         # "refused to give / provide guarantees" withholds a term: only declining to give details is no answer
         answers = NO_COMMENT_VERBS if lemma == "decline" else NO_COMMENT_VERBS - {"give", "provide"}
-        return any(c.dep_ == "xcomp" and c.lemma_.lower() in answers for c in verb.children)
+        return any(c.lemma_.lower() in answers and (c.dep_ == "xcomp" or c.dep_ == "advcl" and any(  # misparsed
+            a.dep_ == "aux" and a.lower_ == "to" for a in c.children)) for c in verb.children)  # "declined on Friday to"
     if lemma in NO_ANSWER_VERBS and is_negated(verb):
         return True
     return lemma in ("say", "make", "have", "give", "offer") and any(
@@ -565,9 +566,10 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
         if verb.lemma_.lower() in SPEECH_VERBS and subject.pos_ in ("NOUN", "PROPN"):
             # "a person familiar with the talks said Ford ..."
             relayed = _relayed_position(verb, None, token_party, aliases.two_sides())
-            if relayed is not None and _inside_quotes(doc, relayed[0]) \
-                    and subject.lemma_.lower() not in ANONYMOUS_SPEAKERS:
-                relayed = None  # an analyst's own words: '"... what the union says about wages," a consultant said'
+            if relayed is not None and (subject.lemma_.lower() in COMMENTATOR_NOUNS or _inside_quotes(
+                    doc, relayed[0]) and subject.lemma_.lower() not in ANONYMOUS_SPEAKERS):
+                relayed = None  # an analyst's reading ("Analysts said Ford could hardly afford ..."), or a speaker's
+                # own words: '"... what the union says about wages," a consultant said'
             if relayed is not None:
                 anonymous = subject.lemma_.lower() in ANONYMOUS_SPEAKERS
                 return _finding(relayed[1], "anonymous_official" if anonymous else "said_subject", doc, subject,

@@ -87,6 +87,11 @@ mechanic electrician inspector loader driver machinist assembler welder technici
 cashier janitor miner attendant painter carpenter plumber sorter handler packer picker courier porter cook
 """.split())
 
+# People who comment on the talks: what they say a party can or will do is their reading, not the party's position.
+COMMENTATOR_NOUNS = frozenset("""
+analyst expert economist observer commentator scholar professor historian strategist consultant pollster researcher
+""".split())
+
 ANONYMOUS_SPEAKERS = frozenset("official source person people diplomat aide negotiator officer insider".split())
 
 # Fallback cues, read in the holder's clause when no stance word decided it.

@@ -592,3 +592,15 @@ def test_a_document_that_speaks_is_its_publisher_s_or_the_one_it_points_back_to(
 ])
 def test_others_are_the_group_just_quoted(nlp, talks, sentence, party):
     assert read(nlp, talks, sentence, context="south")[0].party == party
+
+
+@pytest.mark.parametrize("sentence", [
+    # what analysts say a party can or will do is their reading, not the party's position
+    "Analysts said Southland, which has been losing ground for months, could hardly afford a long truce.",
+    "Analysts said Southland could hardly afford to reject the truce.",
+    # "declined ... to discuss" also when the parser hangs "to discuss" on the verb as an adverbial clause
+    "A Northern spokesman declined on Friday to discuss Northland's positions on the truce or the prisoners, saying "
+    "the government would not negotiate in public.",
+])
+def test_commentators_and_declined_answers_hold_no_position(nlp, talks, sentence):
+    assert read(nlp, talks, sentence)[0].party is None
