@@ -530,7 +530,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
         if _gives_no_answer(verb) and _subject_of(verb) is not None:
             declined = True
             continue
-        if not (_is_statement_verb(verb) or _stance_adjective_head(verb)) or _covered_by_no_answer(verb):
+        if not (_is_statement_verb(verb) or _stance_adjective_head(verb)) or _covered_by_no_answer(verb) \
+                or not _speaks(verb, quoted):  # "Boeing reported a loss", "the deal adds two weeks"
             continue
         subject = _subject_of(verb)
         if subject is None:
@@ -576,8 +577,7 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                                 relayed[0].i)
             if according_party is not None and according_document:
                 break  # "The offer stated ..., according to a summary Southland posted": the publisher's
-            if _speaks(verb, quoted):
-                return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
+            return HolderFinding(Holder(None), None, False)  # a speaker who is not a party: analysts, residents
 
     if speaker is None and declined:
         return HolderFinding(Holder(None), None, False)

@@ -601,6 +601,12 @@ def test_others_are_the_group_just_quoted(nlp, talks, sentence, party):
     # "declined ... to discuss" also when the parser hangs "to discuss" on the verb as an adverbial clause
     "A Northern spokesman declined on Friday to discuss Northland's positions on the truce or the prisoners, saying "
     "the government would not negotiate in public.",
+    # "report" with an object and no clause said is no speech: financial results
+    "Northland reported a loss of 40 million dollars in the third quarter, the latest sign of the cost of the truce.",
 ])
 def test_commentators_and_declined_answers_hold_no_position(nlp, talks, sentence):
     assert read(nlp, talks, sentence)[0].party is None
+
+
+def test_report_with_a_clause_said_is_speech(nlp, talks):
+    assert read(nlp, talks, "Southland reported that the truce had held for a week.")[0].party == "south"
