@@ -931,9 +931,14 @@ def _names_a_party(subject, token_party: dict[int, str]) -> bool:
 
 
 def _both_sides(token) -> bool:
-    """'the two sides', 'both parties'."""
-    return token.lemma_.lower() in ("side", "party") and token.tag_ == "NNS" and any(
-        c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in token.children)
+    """'the two sides', 'both parties', and their people: 'officials on both sides', 'negotiators from both sides'
+    (not 'officials on both sides of the border')."""
+    if token.lemma_.lower() in ("side", "party") and token.tag_ == "NNS":
+        return any(c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in token.children)
+    return token.lemma_.lower() in _SPEAKER_NOUNS | ANONYMOUS_SPEAKERS and any(
+        prep.dep_ == "prep" and prep.lower_ in ("on", "from", "of") and any(
+            _both_sides(obj) and not any(c.dep_ == "prep" for c in obj.children)
+            for obj in prep.children if obj.dep_ == "pobj") for prep in token.children)
 
 
 def joint_holders(doc, anchor: int | None, token_party: dict[int, str], holder_party: str,

@@ -527,6 +527,11 @@ def test_the_two_sides_are_the_two_principals(nlp, talks):
     assert (holder.party, holder.relayed_by) == ("north", "broker")
     holder, _ = read(nlp, talks, "Analysts said both sides had reasons to hesitate.", context="broker")
     assert holder.party is None
+    # their people too, but not the two sides of a border
+    holder, _ = read(nlp, talks, "Officials on both sides said progress had been made on the truce.")
+    assert (holder.party, holder.attribution) == ("north", "joint_subject")
+    holder, _ = read(nlp, talks, "Officials on both sides of the border said the truce would hold.")
+    assert holder.party is None
 
 
 def test_reaching_a_deal_is_a_deed_that_states_acceptance(nlp, talks):
