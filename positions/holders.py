@@ -33,8 +33,8 @@ INSTITUTION_NOUNS = frozenset("office ministry department government administrat
 CLOSE_SPEAKERS = frozenset("aide adviser advisor spokesman spokeswoman spokesperson counselor counsellor".split())
 # documents an according-to source may be: their publisher speaks
 DOCUMENT_NOUNS = frozenset("sheet text summary document documents letter statement report figures data draft copy "
-                           "readout transcript memo release filing list estimate estimates minutes agreement declaration "
-                           "accord".split())
+                           "readout transcript memo release filing list estimate estimates minutes agreement "
+                           "declaration accord".split())
 # what a party's plan may be called ("Under terms Moscow tabled", "the Republican bill would")
 PLAN_WORDS = frozenset(PLAN_NOUNS) | frozenset("term terms model formula bill accord blueprint arrangement compromise "
                                                "counteroffer resolution legislation".split())
@@ -326,8 +326,7 @@ def _is_generic_speaker(token) -> bool:
     'officials familiar with the talks' name someone else (or no one) and are not carried over."""
     if token.lower_ in PRONOUNS:
         return True
-    if token.lower_ == "others":  # "Some workers said ... Others said ...": the group just quoted (not "while
-        # others said", set against someone else)
+    if token.lower_ == "others":  # "Others said ...": the group just quoted (not "while others said ...")
         return token.head.dep_ == "ROOT" and all(c.dep_ in ("advmod", "amod", "cc", "punct") for c in token.children)
     if token.lemma_.lower() not in GENERIC_SPEAKERS:
         return False
@@ -358,8 +357,9 @@ def _gives_no_answer(verb) -> bool:
     if lemma in ("decline", "refuse"):
         # "refused to give / provide guarantees" withholds a term: only declining to give details is no answer
         answers = NO_COMMENT_VERBS if lemma == "decline" else NO_COMMENT_VERBS - {"give", "provide"}
-        return any(c.lemma_.lower() in answers and (c.dep_ == "xcomp" or c.dep_ == "advcl" and any(  # misparsed
-            a.dep_ == "aux" and a.lower_ == "to" for a in c.children)) for c in verb.children)  # "declined on Friday to"
+        # "declined to discuss"; the parser may hang "to discuss" as an adverbial clause ("declined on Friday to ...")
+        return any(c.lemma_.lower() in answers and (c.dep_ == "xcomp" or c.dep_ == "advcl" and any(
+            a.dep_ == "aux" and a.lower_ == "to" for a in c.children)) for c in verb.children)
     if lemma in NO_ANSWER_VERBS and is_negated(verb):
         return True
     return lemma in ("say", "make", "have", "give", "offer") and any(

@@ -32,7 +32,8 @@ from .topics import TopicModel, contextual_vectors
 Progress = Callable[[int, int], None]
 # a sentence naming no party may still have a holder: "he said", "the committee said", "under the proposal"
 _GENERIC_SUBJECT = re.compile(r"\b(?:" + "|".join(sorted(
-    PRONOUNS | GENERIC_SPEAKERS | {"according", "proposal", "offer", "plan", "counteroffer", "counterproposal", "others"}))
+    PRONOUNS | GENERIC_SPEAKERS | {"according", "proposal", "offer", "plan", "counteroffer", "counterproposal",
+                                   "others"}))
     + r")s?\b", re.IGNORECASE)
 
 
