@@ -42,6 +42,8 @@ def test_mediator_relaying_a_position(nlp, talks):
 def test_demand_on_another_party_stays_with_speaker(nlp, talks):
     holder, stance = read(nlp, talks, "Vale said Southland must accept the truce.")
     assert (holder.party, stance) == ("north", "demand")
+    holder, _ = read(nlp, talks, "“Southland needs to stop the excuses and sign the truce,” said President Vale.")
+    assert holder.party == "north"
 
 
 def test_pronoun_carried_over_from_paragraph(nlp, talks):
