@@ -890,8 +890,7 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str], two
         commitment = speaker_party is None and _commits(inner) and not any(c.dep_ == "auxpass" for c in inner.children)
         if not (willing or stance_verb or relayed_speech or request or weighing or commitment):
             continue
-        if has_obligation_modal(inner) or inner.dep_ == "conj" and has_obligation_modal(inner.head) or (
-                inner.lemma_.lower() in ("need", "have") and any(c.dep_ == "xcomp" for c in inner.children)):
+        if has_obligation_modal(inner) or inner.dep_ == "conj" and has_obligation_modal(inner.head):
             continue  # "Hamas must accept" (or "must come and accept", "needs to accept") is the speaker's demand
         if any(c.dep_ == "mark" and c.lower_ in _ADVERBIAL_MARKS for c in inner.children):
             continue  # "... but only if the union agreed": a condition the speaker sets, not a relayed position

@@ -585,7 +585,13 @@ def _in_subject(token) -> bool:
 
 
 def has_obligation_modal(verb) -> bool:
-    """'must accept', 'should agree', 'has to accept', 'needs to agree'."""
+    """'must accept', 'should agree', 'has to accept', 'needs to agree' (the verb under 'has to' / 'needs to', or
+    'has' / 'needs' itself)."""
     if any(c.dep_ == "aux" and c.lemma_.lower() in MODALS_OF_OBLIGATION for c in verb.children):
         return True
-    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("have", "need", "ought")
+    if verb.lemma_.lower() in _OBLIGING_VERBS and any(c.dep_ == "xcomp" for c in verb.children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in _OBLIGING_VERBS
+
+
+_OBLIGING_VERBS = frozenset(("have", "need", "ought"))
