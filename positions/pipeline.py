@@ -25,7 +25,7 @@ from .readers import iter_documents
 from .sentences import split_sentences
 from .side_positions import side_positions
 from .stance import classify_stance, stance_for_role, stance_near
-from .stance_model import StanceClassifier, make_stance_classifier, position_query
+from .stance_model import StanceClassifier, make_stance_classifier, position_query, with_rules_vote
 from .store import Store
 from .topics import TopicModel, contextual_vectors
 
@@ -125,8 +125,9 @@ class Analyser:
                 for d, doc in enumerate(documents)]
 
     def _model_stances(self, split: list[list[Sentence]], positions: list[list[Position]]) -> list[list[Position]]:
-        """The stance model's reading of every position the sentence's holder states, in one batched call.
-        A second party's row from a relative clause keeps the rules' reading of that clause."""
+        """The stance model's reading of every position the sentence's holder states, in one batched call, with the
+        rules' reading (the row's stance so far) as a vote. A second party's row from a relative clause keeps the
+        rules' reading of that clause."""
         parties = {p.id: p for p in self.negotiation.parties}
         topics = {t.id: t for t in self.negotiation.topics}
         where = [(d, k) for d, rows in enumerate(positions) for k, row in enumerate(rows)
@@ -136,7 +137,9 @@ class Analyser:
         calls = self.stance_classifier.classify(queries)
         updated = [list(rows) for rows in positions]
         for (d, k), call in zip(where, calls):
-            updated[d][k] = replace(updated[d][k], stance=call.stance)
+            rules_stance = updated[d][k].stance
+            updated[d][k] = replace(updated[d][k], stance=with_rules_vote(call, rules_stance,
+                                                                          self.settings.stance.rules_weight))
         return updated
 
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,

@@ -11,14 +11,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Sequence
 
-from .config import Party
+from .config import Party, StanceSettings
 from .errors import InputError
 from .evaluation import confusion_lines
 from .holders import AliasIndex, find_holder, mention_tokens
 from .models import STANCES
 from .parse_text import text_for_parser
 from .stance import StanceReading, classify_stance, stance_for_role
-from .stance_model import StanceClassifier, stance_row_query
+from .stance_model import StanceClassifier, stance_row_query, with_rules_vote
 
 REQUIRED = ("sentence", "holder_aliases", "holder_role", "stance")
 ROLES = ("principal", "mediator", "third_party")
@@ -75,19 +75,22 @@ def rule_stance(nlp, row: dict) -> tuple[str, StanceReading, bool]:
     return stance_for_role(reading, row["holder_role"]), reading, found
 
 
-def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None = None) -> dict:
+def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None = None,
+                 rules_weight: float = StanceSettings.rules_weight) -> dict:
     """Accuracy overall and per negotiation, the confusion matrix (gold -> predicted) and the misses.
 
-    With a classifier (the stance model) it decides the stance; the rules, read in the same pass, still give the
-    holder found, the cue and their own accuracy (stance_accuracy_rules)."""
+    With a classifier (the stance model) it decides the stance as the pipeline does, with the rules' reading as a
+    vote of `rules_weight`; the rules, read in the same pass, still give the holder found, the cue and their own
+    accuracy (stance_accuracy_rules), and the model without their vote its own (stance_accuracy_model_alone)."""
     hits, per_negotiation, confusion, misses = 0, defaultdict(Counter), defaultdict(Counter), []
-    holder_found = rule_hits = 0
+    holder_found = rule_hits = model_alone_hits = 0
     calls = classifier.classify([stance_row_query(row) for row in rows]) if classifier is not None else None
     for number, row in enumerate(rows):
         predicted, reading, found = rule_stance(nlp, row)
         rule_hits += predicted == row["stance"]
         if calls is not None:
-            predicted = calls[number].stance
+            model_alone_hits += calls[number].stance == row["stance"]
+            predicted = with_rules_vote(calls[number], predicted, rules_weight)
         right = predicted == row["stance"]
         hits += right
         holder_found += found
@@ -104,6 +107,7 @@ def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None 
         "method": "rules" if classifier is None else "model",
         "stance_accuracy": ratio(hits, len(rows)),
         "stance_accuracy_rules": ratio(rule_hits, len(rows)),
+        "stance_accuracy_model_alone": ratio(model_alone_hits, len(rows)) if calls is not None else None,
         "holder_found": ratio(holder_found, len(rows)),
         "per_negotiation": {name: ratio(c["right"], c["total"]) for name, c in sorted(per_negotiation.items())},
         "stance_confusion": {g: dict(sorted(p.items())) for g, p in sorted(confusion.items())},
@@ -114,7 +118,8 @@ def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None 
 def format_stance_report(report: dict, worst: int = 15) -> str:
     lines = [f"{report['sentences']} sentences: stance accuracy {report['stance_accuracy']:.3f} by the "
              f"{report.get('method', 'rules')} "
-             + (f"(the rules alone: {report['stance_accuracy_rules']:.3f}) " if report.get("method") == "model" else "")
+             + (f"(the model alone: {report['stance_accuracy_model_alone']:.3f}, the rules alone: "
+                f"{report['stance_accuracy_rules']:.3f}) " if report.get("method") == "model" else "")
              + f"(holder found by the holder finder in {report['holder_found']:.3f})", "  per negotiation:"]
     lines += [f"    {name:32} {value:.3f}" for name, value in report["per_negotiation"].items()]
     lines += confusion_lines(report["stance_confusion"])

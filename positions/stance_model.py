@@ -37,6 +37,17 @@ class StanceQuery:
 class StanceCall:
     stance: str
     probability: float
+    probabilities: tuple[float, ...] = ()  # one per models.STANCES; empty when the classifier gives only its pick
+
+
+def with_rules_vote(call: StanceCall, rules_stance: str | None, rules_weight: float) -> str:
+    """The model's pick after the dependency rules' reading is added to its probabilities as a vote of
+    `rules_weight`: a confident model keeps its stance, a hesitant one defers to the rules' stance word."""
+    if not call.probabilities or rules_stance not in STANCES or rules_weight <= 0:
+        return call.stance
+    scores = np.asarray(call.probabilities, dtype=float)
+    scores[STANCES.index(rules_stance)] += rules_weight
+    return STANCES[int(scores.argmax())]
 
 
 class StanceClassifier(Protocol):
@@ -134,7 +145,7 @@ class LearnedStanceClassifier:
         for rows, batch in zip(batches, probabilities):
             for row, p in zip(rows, batch):
                 best = int(p.argmax())
-                calls[row] = StanceCall(STANCES[best], round(float(p[best]), 4))
+                calls[row] = StanceCall(STANCES[best], round(float(p[best]), 4), tuple(round(float(x), 4) for x in p))
         return calls
 
     def _forward(self, features) -> np.ndarray:

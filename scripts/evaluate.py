@@ -35,10 +35,12 @@ def headline(report: dict) -> dict:
 
 TARGETS = QUALITY_TARGETS
 RULES = with_overrides(Settings(), {"stance.method": "rules"})  # the dependency rules alone, for comparison
+MODEL_ALONE = with_overrides(Settings(), {"stance.rules_weight": 0.0})  # the stance model without the rules' vote
 
 
 def readme_table(results: dict[str, dict]) -> str:
-    columns = list(TARGETS) + ["stance_accuracy_found", "stance_accuracy_rules", "stance_human_agreement"]
+    columns = list(TARGETS) + ["stance_accuracy_found", "stance_accuracy_model_alone", "stance_accuracy_rules",
+                               "stance_human_agreement"]
     rows = ["| negotiation | split | sentences | " + " | ".join(c.replace("_", " ") for c in columns) + " |",
             "|---|---|---|" + "---|" * len(columns),
             "| target (held-out) | | | " + " | ".join(f"{TARGETS[c]:.2f}" if c in TARGETS else "" for c in columns)
@@ -55,12 +57,13 @@ def readme_table(results: dict[str, dict]) -> str:
 
 
 def stance_sentence_table(results: dict[str, dict]) -> str:
-    rows = ["| sentences | split | count | stance accuracy (model) | stance accuracy (rules) | holder found |",
-            "|---|---|---|---|---|---|"]
+    rows = ["| sentences | split | count | stance accuracy | stance accuracy (model alone) | stance accuracy (rules) "
+            "| holder found |", "|---|---|---|---|---|---|---|"]
     for name, report in results.items():
         split = "held-out" if name.startswith("heldout") else "dev (the model is trained on it)"
         rows.append(f"| {name} | {split} | {report['sentences']} | {report['stance_accuracy']:.3f} | "
-                    f"{report['stance_accuracy_rules']:.3f} | {report['holder_found']:.3f} |")
+                    f"{report['stance_accuracy_model_alone']:.3f} | {report['stance_accuracy_rules']:.3f} | "
+                    f"{report['holder_found']:.3f} |")
     return "\n".join(rows)
 
 
@@ -68,8 +71,9 @@ def write_readme(results: dict[str, dict], stance_results: dict[str, dict]) -> N
     readme = REPO / "README.md"
     text = readme.read_text(encoding="utf-8")
     block = (f"<!-- eval-figures -->\nMeasured {dt.date.today().isoformat()} with `python scripts/evaluate.py` "
-             "(stance accuracy found: on positions found with the right holder and topic; stance accuracy rules: "
-             "the same with `stance.method=rules`, the dependency rules alone). Splits marked * are in the shipped "
+             "(stance accuracy found: on positions found with the right holder and topic; stance accuracy model "
+             "alone: with `stance.rules_weight=0`, the stance model without the rules' vote; stance accuracy rules: "
+             "with `stance.method=rules`, the dependency rules alone). Splits marked * are in the shipped "
              "stance model's training data, so their stance figures are training-set figures.\n\n"
              + readme_table(results) + "\n\nStance on single sentences from other negotiations "
              "(`python -m positions eval-stance FILE`):\n\n" + stance_sentence_table(stance_results)
@@ -103,9 +107,11 @@ def stance_sentence_results() -> dict[str, dict]:
         if files:
             rows = load_stance_rows(files)
             report = score_stance(rows, nlp, classifier)
-            out[name] = {k: report[k] for k in ("sentences", "stance_accuracy", "stance_accuracy_rules", "holder_found")}
-            print(f"stance sentences {name:16} model {out[name]['stance_accuracy']:.3f} "
-                  f"rules {out[name]['stance_accuracy_rules']:.3f} (n={out[name]['sentences']})")
+            out[name] = {k: report[k] for k in ("sentences", "stance_accuracy", "stance_accuracy_model_alone",
+                                                "stance_accuracy_rules", "holder_found")}
+            print(f"stance sentences {name:16} {out[name]['stance_accuracy']:.3f} model alone "
+                  f"{out[name]['stance_accuracy_model_alone']:.3f} rules {out[name]['stance_accuracy_rules']:.3f} "
+                  f"(n={out[name]['sentences']})")
     return out
 
 
@@ -130,6 +136,8 @@ def main() -> int:
                 result[split] = headline(report)
                 rules = evaluate_files([str(labels)], str(negotiation), settings=RULES, embedder=embedder)
                 result[split]["stance_accuracy_rules"] = rules["stance_accuracy"]
+                alone = evaluate_files([str(labels)], str(negotiation), settings=MODEL_ALONE, embedder=embedder)
+                result[split]["stance_accuracy_model_alone"] = alone["stance_accuracy"]
                 if (folder.name, split) in agreement:  # the ceiling: a second annotator's stance agreement
                     result[split]["stance_human_agreement"] = agreement[(folder.name, split)]
                 print(f"{folder.name:22} {split:8} " + " ".join(

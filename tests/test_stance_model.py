@@ -4,12 +4,12 @@ import json
 import pytest
 
 from positions.cli import main
-from positions.config import Settings, StanceSettings, TrainingSettings, load_negotiation
+from positions.config import Settings, StanceSettings, TrainingSettings, load_negotiation, with_overrides
 from positions.errors import ConfigError
 from positions.models import STANCES
 from positions.pipeline import ingest, load_analyser
 from positions.stance_model import (DEFAULT_WEIGHTS, LearnedStanceClassifier, StanceCall, StanceQuery,
-                                    make_stance_classifier, pair_text, read_metadata)
+                                    make_stance_classifier, pair_text, read_metadata, with_rules_vote)
 from positions.stance_training import examples_from_labels, examples_from_stance_rows, save_network, train_network
 
 ARTICLE = ("---\ntitle: Harbour talks\ndate: 2024-05-08\nsource: Harbour Wire\n---\n"
@@ -65,6 +65,42 @@ def test_the_pipeline_asks_the_classifier_once_per_batch_for_the_holders_positio
     side = rows[rows["attribution"] == "relative_clause"]
     assert list(side["party"]) == ["port"] and list(side["stance"]) == ["reject"]
     assert rows[rows["sentence"].str.startswith("Ships")]["stance"].isna().all()
+
+
+def _call(**probabilities) -> StanceCall:
+    p = tuple(probabilities.get(s, 0.0) for s in STANCES)
+    best = max(probabilities, key=probabilities.get)
+    return StanceCall(best, probabilities[best], p)
+
+
+def test_the_rules_vote_decides_only_when_the_model_hesitates():
+    hesitant = _call(support=0.45, demand=0.30, oppose=0.25)
+    assert with_rules_vote(hesitant, "demand", 0.5) == "demand"  # 0.80 against 0.45
+    assert with_rules_vote(hesitant, "reject", 0.1) == "support"  # a small vote lifts reject to 0.10 only
+    assert with_rules_vote(_call(support=0.95, demand=0.05), "demand", 0.5) == "support"  # confident: its own pick
+    assert with_rules_vote(hesitant, "demand", 0.0) == "support"  # weight 0: the model alone
+    assert with_rules_vote(hesitant, None, 0.5) == "support"  # the rules read nothing
+    assert with_rules_vote(StanceCall("support", 0.45), "demand", 0.5) == "support"  # no probabilities to add to
+
+
+class HesitantStance:
+    """A fake classifier torn between support (0.45) and the rules' demand (0.30) on every position."""
+
+    def classify(self, queries):
+        return [_call(support=0.45, demand=0.30, oppose=0.25) for _ in queries]
+
+
+@pytest.mark.parametrize("rules_weight, expected", [(0.5, "demand"), (0.0, "support")])
+def test_the_pipeline_adds_the_rules_vote_to_the_model(tmp_path, store, tiny_negotiation, fake_embedder,
+                                                       rules_weight, expected):
+    settings = with_overrides(Settings(), {"stance.rules_weight": rules_weight})
+    analyser = load_analyser(load_negotiation(tiny_negotiation), settings, fake_embedder)
+    analyser.stance_classifier = HesitantStance()
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    ingest([str(tmp_path / "a.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    demanded = rows[rows["sentence"].str.startswith("The Dockworkers Union demanded")]
+    assert list(demanded["stance"]) == [expected]  # the rules read "demanded" as a demand
 
 
 def test_examples_from_both_kinds_of_labels(tiny_negotiation):
@@ -188,5 +224,6 @@ def test_cli_trains_and_measures_with_the_new_weights(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["method"] == "model" and report["sentences"] == len(TRAIN)
     assert report["stance_accuracy_rules"] is not None  # the rules' figure from the same pass
+    assert report["stance_accuracy_model_alone"] is not None  # and the model's without the rules' vote
     with pytest.raises(SystemExit):
         main(["train-stance", str(labels)])  # --out is required
