@@ -10,7 +10,7 @@ from .lexicon import (ANONYMOUS_SPEAKERS, COMMENTATOR_NOUNS, DEAL_CLOSING_VERBS,
                       NO_ANSWER_OBJECTS, NO_ANSWER_VERBS, NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS,
                       REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS, WORKER_NOUNS)
 from .models import Holder
-from .stance import has_obligation_modal, is_negated, states_stance
+from .stance import asks_for_action, has_obligation_modal, is_negated, states_stance
 
 QUOTE_CHARS = "\"“”«»"
 _QUOTE_SPLIT = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
@@ -26,6 +26,9 @@ PUBLICATION_NOUNS = frozenset("commentary editorial article column op-ed opinion
 # people of a party named by "in": "conservatives in the Freedom Caucus" (not "officials in Doha", a place)
 MEMBER_NOUNS = frozenset("member conservative liberal moderate progressive hardliner hard-liner lawmaker legislator "
                          "representative senator leader negotiator delegate republican democrat".split())
+# a government's people named by its seat: "officials in Kyiv", "the authorities in Tehran" (not "diplomats in
+# Vienna": envoys posted there)
+SEAT_NOUNS = frozenset("official authority government administration leadership".split())
 # a party's part named by "in": "an official in Vale's office"
 INSTITUTION_NOUNS = frozenset("office ministry department government administration cabinet team delegation camp "
                               "leadership party secretariat".split())
@@ -269,6 +272,14 @@ def _party_of_phrase(head, token_party: dict[int, str]) -> tuple[str | None, boo
     return None, anonymous
 
 
+_RANKS = frozenset("senior top high-ranking high-level government federal several other two three".split())
+
+
+def _unqualified(noun) -> bool:
+    """'officials', 'senior officials': not 'an aid official', 'Western officials' (someone else's people)."""
+    return all(c.dep_ not in ("compound", "amod", "nmod") or c.lower_ in _RANKS for c in noun.children)
+
+
 def _phrase_tokens(token):
     """The tokens of a phrase without its where/when clauses: "residents of the town, where Israeli troops remain"
     are not Israel's people (while "a proposal, which American officials put forward" is theirs)."""
@@ -281,14 +292,15 @@ def _phrase_tokens(token):
 def _party_by_preposition(head, child, token_party: dict[int, str]) -> str | None:
     """Whose people a phrase names through a preposition or a participle: "an official in Vale's office",
     "conservatives in the Southern Front", "an aide to Vale", "groups led by Odum".
-    "Officials in Doha" (a place) names no one; "people close to Vale" are sources who are no party: what they
-    say is relayed only when it is a party's position."""
+    "Officials in Kyiv" are the government the config names by its seat; "diplomats in Doha" (a place) are no one's
+    people; "people close to Vale" are sources who are no party: what they say is relayed only when it is a party's
+    position."""
     lemma = head.lemma_.lower()
     objects = lambda prep: [o for o in prep.children if o.dep_ == "pobj"]  # noqa: E731
     if child.dep_ == "prep" and child.lower_ in ("in", "at", "within", "inside"):
         for obj in objects(child):
             if obj.i in token_party:
-                if lemma in MEMBER_NOUNS:
+                if lemma in MEMBER_NOUNS or lemma in SEAT_NOUNS and _unqualified(head):
                     return token_party[obj.i]
                 continue
             if obj.lemma_.lower() in INSTITUTION_NOUNS:
@@ -441,6 +453,8 @@ def _is_statement_verb(token) -> bool:
         return False
     if lemma in SPEECH_VERBS or lemma in STANCE_VERBS:
         return True
+    if lemma in DIRECTIVE_VERBS and asks_for_action(token):
+        return True  # "the union asked the company to restore the pension"
     return any((lemma, child.lower_) in PHRASAL_STANCES for child in token.children if child.dep_ in ("prt", "prep"))
 
 
@@ -861,7 +875,8 @@ def _stance_adjective_head(verb) -> bool:
 
 def _relayed_position(verb, speaker_party: str, token_party: dict[int, str], two_sides: tuple[str, ...] = ()):
     """'Qatar said Hamas had accepted ...': a stance verb in the reported clause whose subject is another party
-    (or "the two sides", the first of `two_sides`)."""
+    (or "the two sides", the first of `two_sides`); for a speaker who is no party, also a party's plan ("people
+    familiar with the talks said Ford's offer would ...")."""
     if verb.lemma_.lower() not in REPORTING_VERBS:
         return None
     for inner in _clauses_below(verb, depth=2):
@@ -897,7 +912,13 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str], two
         subject = _subject_of(inner)
         if subject is not None and two_sides and _both_sides(subject) and speaker_party not in two_sides:
             return inner, two_sides[0]  # a mediator: "he said the two parties had agreed to ..."
-        if subject is None or not _names_a_party(subject, token_party):
+        if subject is None:
+            continue
+        if not _names_a_party(subject, token_party):
+            if speaker_party is None and subject.lemma_.lower() in PLAN_WORDS:
+                owner, _ = _party_of_phrase(subject, token_party)  # "diplomats said Southland's offer would ..."
+                if owner is not None:
+                    return inner, owner
             continue
         party, _ = _party_of_phrase(subject, token_party)
         if party and party != speaker_party:

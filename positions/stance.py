@@ -409,9 +409,7 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if _against(token) and token.lemma_.lower() not in STANCE_VERBS:
         negated = is_negated(token)
         return StanceReading("support" if negated else "oppose", token.text, negated)
-    if token.lemma_.lower() == "ask" and token.pos_ == "VERB" and any(
-            c.dep_ in ("ccomp", "xcomp") and not any(g.lower_ in ("whether", "if") for g in c.children)
-            for c in token.children):
+    if token.lemma_.lower() == "ask" and asks_for_action(token):
         return StanceReading("demand", token.text)  # "asked that all sanctions be lifted"
     lemma = token.lemma_.lower()
     if lemma == "negotiable" and (is_negated(token) or any(c.lower_ == "non" for c in token.children)):
@@ -478,6 +476,14 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if stance == "support" and token.pos_ == "VERB" and any(_objects_of(token, DEAL_NOUNS)):
         return StanceReading(stance, token.text, negated, kind="deal")  # "hailed the agreement"
     return StanceReading(stance, token.text, negated)
+
+
+def asks_for_action(verb) -> bool:
+    """'asked the company to restore the pension', 'asked that all sanctions be lifted': a request, not a question
+    ('asked whether the talks would resume')."""
+    return verb.pos_ == "VERB" and any(
+        c.dep_ in ("ccomp", "xcomp") and not any(g.lower_ in ("whether", "if") for g in c.children)
+        for c in verb.children)
 
 
 def _asks_a_party(verb) -> bool:

@@ -87,7 +87,7 @@ def talks(tmp_path_factory):
 parties:
   - id: north
     name: Northland
-    aliases: [Northland, Northern, President Vale, Vale, Northern officials]
+    aliases: [Northland, Northern, President Vale, Vale, Northern officials, Nordburg]
   - id: south
     name: Southland
     aliases: [Southland, Southern, Southern Front, Mr. Odum, Odum]

@@ -617,3 +617,36 @@ def test_commentators_and_declined_answers_hold_no_position(nlp, talks, sentence
 
 def test_report_with_a_clause_said_is_speech(nlp, talks):
     assert read(nlp, talks, "Southland reported that the truce had held for a week.")[0].party == "south"
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("Officials in Nordburg said they would not accept a truce on these terms.", "north"),  # the seat of government
+    ("The authorities in Nordburg rejected the truce proposal on Monday.", "north"),
+    ("Diplomats in Nordburg said the truce talks would resume on Monday.", None),  # envoys posted there
+    ("An aid official in Nordburg said the truce had not let a single convoy through.", None),
+    ("Senior officials in Nordburg said they would not accept a truce on these terms.", "north"),
+])
+def test_a_government_named_by_its_seat(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
+
+
+@pytest.mark.parametrize("sentence, party, stance", [
+    ("Southland asked Northland to extend the truce by two weeks.", "south", "demand"),
+    ("Northland asked that the truce be extended.", "north", "demand"),
+    ("Southland asked whether Northland would extend the truce.", None, "report"),  # a question, no request
+])
+def test_a_request_states_a_position(nlp, talks, sentence, party, stance):
+    holder, got_stance = read(nlp, talks, sentence)
+    assert (holder.party, got_stance) == (party, stance)
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("People familiar with the talks said Southland's offer would extend the truce by two weeks.", "south"),
+    ("Diplomats said Southland's proposal called for a six-week truce.", "south"),
+    ("Analysts said Southland's offer would extend the truce by two weeks.", None),  # a commentator's reading
+    ("Lind said Southland's offer would extend the truce.", "broker"),  # a party's word on another's plan is its own
+])
+def test_a_source_who_is_no_party_relays_a_partys_plan(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
