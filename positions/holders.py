@@ -18,6 +18,7 @@ _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 _CLAUSE_DEPS = ("ccomp", "xcomp", "advcl", "conj", "parataxis", "relcl", "acl", "pcomp")
 # a party weighing or preparing a step ("Ford was considering a new offer"): relayed as that party's position
 INTENTION_VERBS = frozenset("weigh consider plan intend prepare mull contemplate".split())
+FORECAST_VERBS = frozenset("expect predict anticipate doubt fear".split())
 # what a plan named before spells out ("The proposal also included ...", "It did not include ...")
 PLAN_CONTENT_VERBS = frozenset("include contain provide cover guarantee envisage envision".split())
 # written statements whose outlet names the speaker ("a commentary published in People's Daily said")
@@ -278,6 +279,16 @@ _RANKS = frozenset("senior top high-ranking high-level government federal severa
 def _unqualified(noun) -> bool:
     """'officials', 'senior officials': not 'an aid official', 'Western officials' (someone else's people)."""
     return all(c.dep_ not in ("compound", "amod", "nmod") or c.lower_ in _RANKS for c in noun.children)
+
+
+def _seat_of(verb, token_party: dict[int, str]) -> str | None:
+    """The party a verb's place names: "In Dublin, officials said ..." (Dublin an alias of Ireland)."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "in":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.i in token_party:
+                    return token_party[obj.i]
+    return None
 
 
 def _phrase_tokens(token):
@@ -554,6 +565,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             speaker = (verb, aliases.two_sides()[0], "joint_subject", subject)
             break
         party, anonymous = _party_of_phrase(subject, token_party)
+        if party is None and subject.lemma_.lower() in SEAT_NOUNS and _unqualified(subject):
+            party, anonymous = _seat_of(verb, token_party), True  # "In Dublin, officials said ..."
         if party is not None:
             attribution = "anonymous_official" if anonymous else ("direct_quote" if quoted else "said_subject")
             speaker = (verb, party, attribution, subject)
@@ -882,6 +895,8 @@ def _relayed_position(verb, speaker_party: str, token_party: dict[int, str], two
     for inner in _clauses_below(verb, depth=2):
         if inner.dep_ not in ("ccomp", "conj", "parataxis"):
             continue
+        if inner.head.i != verb.i and inner.head.lemma_.lower() in FORECAST_VERBS:
+            continue  # "said he did not expect the EU to offer more": the speaker's forecast, not the EU's word
         willing = _stance_adjective_head(inner) or (  # "Ford was prepared to offer ...", "Ford ready to offer"
             inner.pos_ == "ADJ" and inner.lemma_.lower() in STANCE_ADJECTIVES)
         stance_verb = inner.lemma_.lower() in STANCE_VERBS or any(

@@ -650,3 +650,14 @@ def test_a_request_states_a_position(nlp, talks, sentence, party, stance):
 def test_a_source_who_is_no_party_relays_a_partys_plan(nlp, talks, sentence, party):
     holder, _ = read(nlp, talks, sentence)
     assert holder.party == party
+
+
+@pytest.mark.parametrize("sentence, party", [
+    ("In Nordburg, officials said the truce would not be extended.", "north"),  # the seat as the place of the verb
+    ("In Nordburg, diplomats said the truce would not be extended.", None),
+    # what the speaker expects another party to do is the speaker's forecast, not that party's word
+    ("Lind said on Thursday that he did not expect Southland to offer any further truce changes.", "broker"),
+])
+def test_seat_as_the_place_of_speech_and_a_forecast_about_another_party(nlp, talks, sentence, party):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party == party
