@@ -164,7 +164,10 @@ class Analyser:
             if quoted is not None and continues_quote(sentence.text):
                 if quoted.party is None:
                     finding = None  # an analyst's quotation goes on: still the analyst's words, no party's
-                elif (d, i) in parsed and not (finding and finding.holder.party):
+                elif (d, i) in parsed and not (finding and finding.holder.party and (
+                        finding.holder.party == quoted.party or self.aliases.role(quoted.party) == "mediator")):
+                    # the speaker's own words about another party ('"The White House needs to come to us."'),
+                    # unless a mediator relays what a side said
                     finding = quote_continuation(parsed[(d, i)], quoted)
             holder = finding.holder if finding else None
             # a quotation with no party as its speaker is carried on as Holder(None)

@@ -80,6 +80,26 @@ def test_a_quotation_going_on_in_the_next_sentence_keeps_its_holder(tmp_path, st
     assert rows[rows["sentence"].str.startswith('"We will not take less pay')]["party"].isna().all()
 
 
+QUOTE_ABOUT_THE_OTHER_SIDE = """---
+title: Dockworkers press the port
+date: 2024-05-08
+---
+"We have waited long enough for a raise," Maria Lopez said. "The Port Authority needs to come back with a real wage offer."
+
+"Both sides are close on wages," the State Mediator said. "The Port Authority has accepted the wage proposal."
+"""
+
+
+def test_a_quotation_going_on_about_the_other_side_stays_its_speakers(tmp_path, store, analyser):
+    (tmp_path / "q.md").write_text(QUOTE_ABOUT_THE_OTHER_SIDE, encoding="utf-8")
+    ingest([str(tmp_path / "q.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    demand = rows[rows["sentence"].str.startswith('"The Port Authority needs')]
+    assert list(demand["party"]) == ["union"] and list(demand["attribution"]) == ["carried_over"]
+    relayed = rows[rows["sentence"].str.startswith('"The Port Authority has accepted')]  # a mediator relays
+    assert list(relayed["party"]) == ["port"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ('"We intend to get it back."', True),
     ("“We strike at midnight.”", True),
