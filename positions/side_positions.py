@@ -24,6 +24,8 @@ def side_positions(doc, token_party: dict[int, str], main_party: str) -> list[Si
     for verb in doc:
         if verb.dep_ not in ("relcl", "acl") or verb.pos_ != "VERB":
             continue
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            continue  # "it is time for the DUP to accept the deal": what the speaker asks of it, not its position
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]
         party = next((token_party.get(t.i) for s in subjects for t in s.subtree if t.i in token_party), None)
         if party is None or party == main_party or party in found:

@@ -22,6 +22,8 @@ def sides(nlp, sentence, holder):
     # the holder's own clause, and a party merely named in a relative clause, give nothing
     ("Southland rejected the truce plan that Southland had drafted.", []),
     ("Vale said the talks, which Southland attended, would go on.", []),
+    # what the holder asks of the other party is no position of that party
+    ("Vale said it was time for Southland to accept the truce plan.", []),
 ])
 def test_side_positions(nlp, sentence, expected):
     holder = "north" if sentence.startswith("Vale") else "south"
