@@ -798,8 +798,31 @@ def _generic_speaker_party(doc, subject, token_party: dict[int, str], aliases: A
         antecedent = _antecedent(doc, subject, token_party)  # "X ..., but a spokesman said", "..., its ministry said"
         if antecedent is not None:
             return antecedent
+    if _unaligned_antecedent(doc, subject, token_party):
+        return None  # "Chris Heaton-Harris postponed the election he had threatened": he is no party's
     carried = context_speaker if context_speaker and subject.lower_ in ("he", "she") else context_party
     return carried or _antecedent(doc, subject, token_party)
+
+
+_PEOPLE_NOUNS = ANONYMOUS_SPEAKERS | COMMENTATOR_NOUNS | frozenset("politician resident lawmaker critic".split())
+
+
+def _unaligned_antecedent(doc, pronoun, token_party: dict[int, str]) -> bool:
+    """'he' or 'they' after a subject in the same sentence that names a person or people of no party ("When
+    President Biden visited Belfast, he urged ...", "Unionist politicians condemned the comments, which they
+    said ..."): the pronoun is theirs, not the party in context."""
+    if pronoun.lower_ not in ("he", "she", "they"):
+        return False
+    for token in doc[:pronoun.i]:
+        if token.dep_ != "nsubj" or _names_a_party(token, token_party) or token.i in token_party:
+            continue
+        if pronoun.lower_ == "they" and token.tag_ == "NNS" and token.lemma_.lower() in _PEOPLE_NOUNS:
+            return True
+        if pronoun.lower_ != "they" and token.tag_ == "NNP" and any(  # a name: "Chris Heaton-Harris"
+                c.dep_ == "compound" and c.tag_ == "NNP" for c in token.children) and not any(
+                t.i in token_party for t in token.subtree) and not _inside_quotes(doc, token):
+            return True
+    return False
 
 
 def _antecedent(doc, speaker, token_party: dict[int, str]) -> str | None:

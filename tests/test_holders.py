@@ -661,3 +661,15 @@ def test_a_source_who_is_no_party_relays_a_partys_plan(nlp, talks, sentence, par
 def test_seat_as_the_place_of_speech_and_a_forecast_about_another_party(nlp, talks, sentence, party):
     holder, _ = read(nlp, talks, sentence)
     assert holder.party == party
+
+
+@pytest.mark.parametrize("sentence, context, party", [
+    # a pronoun after a subject of no party in the same sentence is theirs, not the party in context
+    ("When President Ansel Kell visited the border in April, he urged both sides to keep the truce.", "south", None),
+    ("Local politicians condemned the remarks, which they said showed that Northland wanted the truce to fail.",
+     "south", None),
+    ("The truce talks stalled on Monday, and he said Southland would not accept the truce.", "south", "south"),
+])
+def test_a_pronoun_after_a_subject_of_no_party(nlp, talks, sentence, context, party):
+    holder, _ = read(nlp, talks, sentence, context=context)
+    assert holder.party == party
