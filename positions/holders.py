@@ -111,7 +111,13 @@ class AliasIndex:
     def party_by_head_noun(self, noun_lemma: str) -> str | None:
         """The one party with an alias of several words ending in this noun: 'commission' when "European Commission"
         is an alias (None when no party or several have one)."""
-        return self._head_noun_of.get(noun_lemma.lower())
+        owners = self.head_noun_owners(noun_lemma)
+        return next(iter(owners)) if len(owners) == 1 else None
+
+    def head_noun_owners(self, noun_lemma: str) -> frozenset[str]:
+        """Every party with an alias of several words ending in this noun ("British government", "Irish
+        government")."""
+        return self._head_noun_of.get(noun_lemma.lower(), frozenset())
 
     def names_member(self, text: str) -> bool:
         return bool(self._member_regex and self._member_regex.search(text))
@@ -206,16 +212,16 @@ def _qualifiers(parties: Sequence[Party]) -> dict[str, str]:
             if len(counts) == 1 and next(iter(counts.values())) >= 2}
 
 
-def _head_nouns(parties: Sequence[Party]) -> dict[str, str]:
-    """Last word -> party for aliases of several words ("European Commission", "negotiating committee") that only
-    one party's aliases end in."""
+def _head_nouns(parties: Sequence[Party]) -> dict[str, frozenset[str]]:
+    """Last word -> the parties with an alias of several words ending in it ("European Commission", "negotiating
+    committee")."""
     owners: dict[str, set[str]] = {}
     for party in parties:
         for alias in (*party.aliases, party.name):
             words = alias.split()
             if len(words) > 1 and words[-1].isalpha():
                 owners.setdefault(words[-1].lower(), set()).add(party.id)
-    return {noun: next(iter(ids)) for noun, ids in owners.items() if len(ids) == 1}
+    return {noun: frozenset(ids) for noun, ids in owners.items()}
 
 
 def _alias_key(alias: str) -> str:
@@ -794,6 +800,10 @@ def _generic_speaker_party(doc, subject, token_party: dict[int, str], aliases: A
     named = aliases.party_by_head_noun(subject.lemma_)
     if named is not None:
         return named
+    owners = aliases.head_noun_owners(subject.lemma_)
+    determiners = [c.lower_ for c in subject.children if c.dep_ in ("det", "poss")]
+    if owners and context_party not in owners and determiners == ["the"]:
+        return None  # "the government" is one of the parties called so, not the party in context (a unionist party)
     if any(c.lower_ in ("a", "an") or c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS for c in subject.children):
         antecedent = _antecedent(doc, subject, token_party)  # "X ..., but a spokesman said", "..., its ministry said"
         if antecedent is not None:

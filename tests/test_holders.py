@@ -673,3 +673,15 @@ def test_seat_as_the_place_of_speech_and_a_forecast_about_another_party(nlp, tal
 def test_a_pronoun_after_a_subject_of_no_party(nlp, talks, sentence, context, party):
     holder, _ = read(nlp, talks, sentence, context=context)
     assert holder.party == party
+
+
+def test_the_government_is_one_of_the_parties_called_so(nlp):
+    from positions.config import Party
+    aliases = AliasIndex([Party("north", "Northland", ("Northland", "Northern government")),
+                          Party("west", "Westland", ("Westland", "Western government")),
+                          Party("league", "Unity League", ("Unity League",))])
+    sentence = "The government also promised a law to protect the truce."
+    doc = nlp(sentence)
+    assert find_holder(doc, aliases.find(sentence), aliases, "north").holder.party == "north"
+    # the party in context is no government: "the government" is not its
+    assert find_holder(doc, aliases.find(sentence), aliases, "league").holder.party is None
