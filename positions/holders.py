@@ -409,6 +409,19 @@ def _covered_by_no_answer(verb) -> bool:
     return False
 
 
+def subject_party(doc, mentions: Sequence[Mention]) -> str | None:
+    """The party the main clause's subject names, stated position or not ("Russia's envoy was more upbeat"): whom
+    a 'he' in the next sentence means."""
+    token_party = mention_tokens(doc, mentions)
+    for root in (t for t in doc if t.dep_ == "ROOT"):
+        subject = _subject_of(root)
+        if subject is not None:
+            party, _ = _party_of_phrase(subject, token_party)
+            if party is not None:
+                return party
+    return None
+
+
 def _subject_of(verb):
     """The subject token of a verb (passive agent first), climbing through xcomp/conj chains."""
     for child in verb.children:

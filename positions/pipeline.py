@@ -16,7 +16,7 @@ from .dates import resolve_stated_date
 from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
 from .holders import (AliasIndex, continues_quote, find_holder, joint_holders, mention_tokens, quote_continuation,
-                      quote_marks)
+                      quote_marks, subject_party)
 from .lexicon import GENERIC_SPEAKERS, PRONOUNS, SPEECH_VERBS
 from .models import AnalysedDocument, Document, Holder, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
@@ -172,6 +172,10 @@ class Analyser:
             holder = finding.holder if finding else None
             # a quotation with no party as its speaker is carried on as Holder(None)
             quoted = (holder if holder and holder.party else Holder(None)) if quote_marks(sentence.text) else None
+            if (d, i) in parsed and not (holder and holder.party):
+                named = subject_party(parsed[(d, i)], mentions[i])
+                if named is not None:  # "Russia's envoy was more upbeat. He said ...": he is Russia's
+                    context_party, context_speaker = named, None
             if holder and holder.party and holder.attribution != "carried_over":
                 context_party = document_party = holder.party
                 context_speaker = holder.relayed_by  # "Blinken said Hamas had ...": a later 'he' is Blinken

@@ -100,6 +100,22 @@ def test_a_quotation_going_on_about_the_other_side_stays_its_speakers(tmp_path, 
     assert list(relayed["party"]) == ["port"]
 
 
+SUBJECT_WITHOUT_POSITION = """---
+title: Harbour wage talks
+date: 2024-05-08
+---
+The Dockworkers Union demanded a 20 percent wage raise on Monday. Tom Baker arrived at the wage talks on Tuesday with two aides. He said a deal on wages was close.
+"""
+
+
+def test_a_subject_that_states_no_position_is_whom_the_next_he_means(tmp_path, store, analyser):
+    (tmp_path / "s.md").write_text(SUBJECT_WITHOUT_POSITION, encoding="utf-8")
+    ingest([str(tmp_path / "s.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    assert rows[rows["sentence"].str.startswith("Tom Baker arrived")]["party"].isna().all()
+    assert set(rows[rows["sentence"].str.startswith("He said a deal")]["party"]) == {"port"}
+
+
 @pytest.mark.parametrize("text, expected", [
     ('"We intend to get it back."', True),
     ("“We strike at midnight.”", True),
