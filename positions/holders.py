@@ -297,13 +297,20 @@ def _seat_of(verb, token_party: dict[int, str]) -> str | None:
     return None
 
 
+_COUNTERPART_PREPS = frozenset("with between against".split())
+
+
 def _phrase_tokens(token):
-    """The tokens of a phrase without its where/when clauses: "residents of the town, where Israeli troops remain"
-    are not Israel's people (while "a proposal, which American officials put forward" is theirs)."""
+    """The tokens of a phrase without its where/when clauses and counterparts: "residents of the town, where Israeli
+    troops remain" and "two days of talks with federal mediators" are not Israel's or the mediators' people (while
+    "a proposal, which American officials put forward" is theirs)."""
     yield token
     for child in token.children:
-        if child.dep_ != "relcl" or not any(c.lower_ in ("where", "when") for c in child.children):
-            yield from _phrase_tokens(child)
+        if child.dep_ == "relcl" and any(c.lower_ in ("where", "when") for c in child.children):
+            continue
+        if child.dep_ == "prep" and child.lower_ in _COUNTERPART_PREPS and token.pos_ == "NOUN":
+            continue  # "talks with the mediators" (not "officials familiar with its thinking")
+        yield from _phrase_tokens(child)
 
 
 def _party_by_preposition(head, child, token_party: dict[int, str]) -> str | None:

@@ -685,3 +685,11 @@ def test_the_government_is_one_of_the_parties_called_so(nlp):
     assert find_holder(doc, aliases.find(sentence), aliases, "north").holder.party == "north"
     # the party in context is no government: "the government" is not its
     assert find_holder(doc, aliases.find(sentence), aliases, "league").holder.party is None
+
+
+def test_talks_with_a_party_do_not_make_it_the_speaker(nlp, talks):
+    holder, _ = read(nlp, talks, "Northland withdrew its truce offer on Tuesday after two days of talks with Lind "
+                                 "broke down, accusing Southland of making demands it could not meet.")
+    assert holder.party != "broker"  # the mediator is the counterpart of the talks, not who accuses
+    holder, _ = read(nlp, talks, "Officials familiar with its thinking said Southland would not accept the truce.")
+    assert holder.party == "south"
