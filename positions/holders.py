@@ -24,7 +24,7 @@ PLAN_CONTENT_VERBS = frozenset("include contain provide cover guarantee envisage
 # written statements whose outlet names the speaker ("a commentary published in People's Daily said")
 PUBLICATION_NOUNS = frozenset("commentary editorial article column op-ed opinion post".split())
 # subordinators of a condition, time or reason clause (a clause they open reports no one's position)
-# people of a party named by "in": "conservatives in the Freedom Caucus" (not "officials in Doha", a place)
+# people of a party named by "in": "conservatives in the Freedom Caucus" (officials: see SEAT_NOUNS)
 MEMBER_NOUNS = frozenset("member conservative liberal moderate progressive hardliner hard-liner lawmaker legislator "
                          "representative senator leader negotiator delegate republican democrat".split())
 # a government's people named by its seat: "officials in Kyiv", "the authorities in Tehran" (not "diplomats in
