@@ -362,10 +362,16 @@ def _head(toks: list[_Tok], j: int, value: float) -> tuple[str, int] | None:
         if t.low in _TIME_MODIFIERS and _low(toks, k + 1) not in _STOP and _low(toks, k + 1).isalpha():
             k += 1  # "three earlier drafts"
             continue
+        if t.low in ("and", "or") and run and value != 1 and _low(toks, k + 1).isalpha() \
+                and _low(toks, k + 1) not in _STOP and not _is_number_word(_low(toks, k + 1)) \
+                and not any(_looks_plural(toks[r].low) or toks[r].low.endswith(("ed", "ing")) for r in run):
+            k += 1  # coordinated modifiers: "11,500 film and television writers" (not "500 serving long or ...")
+            continue
         if t.kind != "word" or t.low in _STOP:
             break
-        if run and not joined and (t.low.endswith(("ed", "ing")) or t.low in _PARTICIPLES):
-            break  # a participle clause starts: "hostage held in ..."
+        if run and not joined and not t.text[:1].isupper() and (
+                t.low.endswith(("ed", "ing")) or t.low in _PARTICIPLES):
+            break  # a participle clause starts: "hostage held in ..." (not a name: "striking Boeing workers")
         run.append(k)
         k, joined = k + 1, False
     if not run:

@@ -196,6 +196,10 @@ def test_normalise_unit(noun: str, expected: str) -> None:
     ("two Egyptian officials said", [(2, "officials")]),  # the labelling guide counts sources too
     ("three people familiar with the talks", [(3, "people")]),
     ("500 of the 1,500 prisoners", [(500, "prisoners"), (1500, "prisoners")]),
+    # the counted noun past coordinated modifiers and a name ending in -ing
+    ("the union representing 33,000 striking Boeing workers", [(33000, "workers")]),
+    ("a guild of roughly 11,500 film and television writers", [(11500, "writers")]),
+    ("1,500 prisoners, including 500 serving long or life sentences", [(1500, "prisoners"), (500, "prisoners")]),
     # a number set against a counted one takes its unit, not the nearest other one's
     ("Two days later the Commons passed it by 515 votes to 29.", [(2, "days"), (515, "votes"), (29, "votes")]),
     ("Support for the deal rose from 12 percent to 15, two weeks after the vote.",
