@@ -6,9 +6,11 @@ Conventions (precision says how much of `date` means something):
 - weekday ("on Monday", "late Monday", "Monday night"): the latest such day on or before published (published's own
   weekday -> published); "last Monday" is strictly before. "day".
 - today / tonight / this morning -> published; yesterday / last night -> published - 1; "N days ago": "day".
-- last week -> published - 7 days; (earlier) this week -> Monday of published's week; "over the weekend" -> the
-  latest Saturday on or before published; "N weeks ago" -> published - 7N: "week".
-- last month -> the 1st of the previous month; (earlier) this month -> the 1st of published's month;
+- last week -> published - 7 days; this week -> published (the week includes it); earlier this week -> Monday of
+  published's week; "over the weekend" -> the latest Saturday on or before published; "N weeks ago" -> published -
+  7N: "week".
+- last month -> the 1st of the previous month; this month -> published; earlier this month -> the 1st of published's
+  month;
   "in March" -> the 1st of the latest March starting on or before published; "in March 2024": "month".
 - last year / this year / "in 2023" / "N years ago" -> 1 January: "year".
 Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday", "a walkout on
@@ -121,6 +123,8 @@ def _relative(m: re.Match[str], pub: dt.date | None) -> tuple[dt.date | None, st
         back = (pub.weekday() - 5) % 7
         return pub - dt.timedelta(days=back + (7 if phrase.startswith("last") and back < 2 else 0)), "week"
     unit = phrase.split()[-1]
+    if unit in ("week", "month") and phrase.startswith("this"):
+        return pub, unit  # "said this week": the week includes the publication day, which stays the best date
     if unit in ("week", "month", "year"):
         return _back(pub, unit, 1 if phrase.startswith("last") else 0)
     return pub, "day"  # today, tonight, this morning

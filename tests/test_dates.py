@@ -49,6 +49,8 @@ def d(month: int, day: int, year: int = 2024) -> dt.date:
     # weeks, months, years
     ("Last week, the delegation proposed a six-week truce.", (d(3, 19), "week", "Last week")),
     ("Hamas said earlier this week that it accepted.", (d(3, 25), "week", "earlier this week")),
+    ("Hamas said this week that it accepted.", (d(3, 26), "week", "this week")),  # the week includes publication
+    ("Hamas said this month that it accepted.", (d(3, 26), "month", "this month")),
     ("Over the weekend, Israel said it would send a team.", (d(3, 23), "week", "Over the weekend")),
     ("Qatar said last month that talks had stalled.", (d(2, 1), "month", "last month")),
     ("Hamas said earlier this month that it accepted.", (d(3, 1), "month", "earlier this month")),
