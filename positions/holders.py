@@ -108,15 +108,9 @@ class AliasIndex:
         is an alias of the union. "said a machinist at the Renton plant" is one of its members speaking."""
         return self._member_of.get(noun_lemma.lower())
 
-    def party_by_head_noun(self, noun_lemma: str) -> str | None:
-        """The one party with an alias of several words ending in this noun: 'commission' when "European Commission"
-        is an alias (None when no party or several have one)."""
-        owners = self.head_noun_owners(noun_lemma)
-        return next(iter(owners)) if len(owners) == 1 else None
-
     def head_noun_owners(self, noun_lemma: str) -> frozenset[str]:
-        """Every party with an alias of several words ending in this noun ("British government", "Irish
-        government")."""
+        """Every party with an alias of several words ending in this noun: 'commission' -> the one party with
+        "European Commission"; 'government' -> both "British government" and "Irish government"."""
         return self._head_noun_of.get(noun_lemma.lower(), frozenset())
 
     def names_member(self, text: str) -> bool:
@@ -817,10 +811,9 @@ def _generic_speaker_party(doc, subject, token_party: dict[int, str], aliases: A
     """Whose a generic speaker is: "the commission" is the one party with a "... Commission" alias; "a spokesman"
     or "its ministry" speaks for a party the sentence named before it; "he" or "she" is the last speaker; else the
     party in context."""
-    named = aliases.party_by_head_noun(subject.lemma_)
-    if named is not None:
-        return named
     owners = aliases.head_noun_owners(subject.lemma_)
+    if len(owners) == 1:
+        return next(iter(owners))
     determiners = [c.lower_ for c in subject.children if c.dep_ in ("det", "poss")]
     if owners and context_party not in owners and determiners == ["the"]:
         return None  # "the government" is one of the parties called so, not the party in context (a unionist party)
@@ -844,7 +837,7 @@ def _unaligned_antecedent(doc, pronoun, token_party: dict[int, str]) -> bool:
     if pronoun.lower_ not in ("he", "she", "they"):
         return False
     for token in doc[:pronoun.i]:
-        if token.dep_ != "nsubj" or _names_a_party(token, token_party) or token.i in token_party:
+        if token.dep_ != "nsubj" or _names_a_party(token, token_party):
             continue
         if pronoun.lower_ == "they" and token.tag_ == "NNS" and token.lemma_.lower() in _PEOPLE_NOUNS:
             return True
