@@ -18,12 +18,14 @@ August 1" in a July article: a yearless date more than half a year back is the c
 before it) and event names ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest,
 the first one within six words of a speech verb wins, else the first; a month or year far from any speech verb ("the
 release of hostages last year") dates an event, not the statement. None -> StatedDate(published, "published", None).
+A date in a clause that describes a party or an event in passing ("Sinn Féin, which won the most seats in May, said
+...": holders.clauses_in_passing) is skipped too, and so is a period's end ("runs through May 1, 2026").
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from positions.models import StatedDate
@@ -45,7 +47,8 @@ _SPEECH = _PAST_SPEECH | set("says say tells announces statement according deman
                              "warns".split())
 _FUTURE = set("will would shall next scheduled expected plans plan planned planning set due going intends "
               "intend aims upcoming coming".split())
-_NOT_STATEMENT_BEFORE = set("the a an next coming until till by from starting beginning before after since".split())
+_NOT_STATEMENT_BEFORE = set("the a an next coming until till by from starting beginning before after since "
+                            "through".split())
 _CLAUSE_BREAK = re.compile(r"[,;:()\"“”—]")
 _WORD_RE = re.compile(r"[\w'’]+")
 
@@ -63,12 +66,17 @@ class _Cand(NamedTuple):
 Resolver = Callable[[re.Match[str], dt.date | None], tuple[dt.date | None, str] | None]
 
 
-def resolve_stated_date(text: str, published: dt.date | None) -> StatedDate:
-    """The date the position in `text` was stated, resolved against `published` (see the module docstring)."""
+def resolve_stated_date(text: str, published: dt.date | None,
+                        in_passing: Sequence[tuple[int, int]] = ()) -> StatedDate:
+    """The date the position in `text` was stated, resolved against `published` (see the module docstring).
+
+    `in_passing`: character spans that describe something other than the statement (a relative clause on a
+    party, "Sinn Féin, which won the most seats in May, said ..."); their date expressions are passed over."""
     if isinstance(published, dt.datetime):
         published = published.date()
     usable = [c for c in _candidates(text, published)
-              if c.precision != "future" and not _future(text, c, published)]
+              if c.precision != "future" and not _future(text, c, published)
+              and not any(start <= c.start and c.end <= end for start, end in in_passing)]
     if not usable:
         return StatedDate(published, "published", None)
     near = [c for c in usable if _near_speech(text, c)]

@@ -919,6 +919,37 @@ def _plan_terms(doc):
     return None
 
 
+# heads whose relative clause tells when the thing reported was made ("the proposal, which Israel presented on
+# Monday, would ..."); the verbs of a speaker's setting ("Lavrov, who was visiting Tehran on Tuesday, said ...")
+_DATED_HEADS = PLAN_WORDS | DOCUMENT_NOUNS | frozenset(
+    "response reply resolution video message interview speech talk one".split())
+_SETTING_VERBS = frozenset("speak meet visit travel appear testify address".split())
+
+
+def clauses_in_passing(doc, anchor: int | None) -> list[tuple[int, int]]:
+    """Character spans of the relative and past-participle clauses that describe a party, a person or an event in
+    passing ("Sinn Féin, which won the most seats in May, said ...", "the truce, declared on March 24, had ..."):
+    their dates are not when the position was stated. Kept: the clause that holds the holder's verb (`anchor`),
+    clauses on a plan or document (they date it), a speaker's setting, and captions (no finite verb)."""
+    if not any(t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX") for t in doc):
+        return []
+    spans = []
+    for clause in doc:
+        head = clause.head
+        if clause.dep_ not in ("relcl", "acl") or head.pos_ not in ("NOUN", "PROPN") or head.dep_ == "ROOT":
+            continue
+        if clause.dep_ == "acl" and clause.tag_ != "VBN" or clause.tag_ == "VBG":  # "speaking in Riyadh on Monday"
+            continue
+        lemma = clause.lemma_.lower()
+        if head.lemma_.lower() in _DATED_HEADS or lemma in SPEECH_VERBS or lemma in _SETTING_VERBS:
+            continue
+        words = list(clause.subtree)
+        if anchor is not None and any(t.i == anchor for t in words):
+            continue
+        spans.append((words[0].idx, words[-1].idx + len(words[-1])))
+    return spans
+
+
 def _in_main_clause(token) -> bool:
     """No relative or adjectival clause between the token and the root."""
     while token.head.i != token.i:

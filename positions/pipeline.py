@@ -15,8 +15,8 @@ from .config import Negotiation, Settings, load_negotiation
 from .dates import resolve_stated_date
 from .embeddings import Embedder, HashingEmbedder, make_embedder
 from .errors import ConfigError, InputError
-from .holders import (AliasIndex, continues_quote, find_holder, joint_holders, mention_tokens, quote_continuation,
-                      quote_marks, subject_party)
+from .holders import (AliasIndex, clauses_in_passing, continues_quote, find_holder, joint_holders, mention_tokens,
+                      quote_continuation, quote_marks, subject_party)
 from .lexicon import GENERIC_SPEAKERS, PRONOUNS, SPEECH_VERBS
 from .models import AnalysedDocument, Document, Holder, Position, Quantity, Sentence, TopicMatch
 from .numbers import extract_quantities
@@ -151,9 +151,6 @@ class Analyser:
             if sentence.paragraph != paragraph:
                 paragraph, context_party, context_speaker, quoted = sentence.paragraph, None, None, None
             quantities = extract_quantities(sentence.text)
-            stated = resolve_stated_date(sentence.text, doc.published)
-            base = dict(sentence_index=i, numbers=tuple(quantities), date=stated.date or doc.published,
-                        date_precision=stated.precision)
             finding = None
             if (d, i) in parsed:
                 finding = find_holder(parsed[(d, i)], mentions[i], self.aliases, context_party or document_party,
@@ -170,6 +167,12 @@ class Analyser:
                     # unless a mediator relays what a side said
                     finding = quote_continuation(parsed[(d, i)], quoted)
             holder = finding.holder if finding else None
+            # "Sinn Féin, which won the most seats in May, said ...": May dates the party, not what it said
+            passing = clauses_in_passing(parsed[(d, i)], finding.anchor if finding else None) \
+                if (d, i) in parsed else ()
+            stated = resolve_stated_date(sentence.text, doc.published, passing)
+            base = dict(sentence_index=i, numbers=tuple(quantities), date=stated.date or doc.published,
+                        date_precision=stated.precision)
             # a quotation with no party as its speaker is carried on as Holder(None)
             quoted = (holder if holder and holder.party else Holder(None)) if quote_marks(sentence.text) else None
             if (d, i) in parsed and not (holder and holder.party):

@@ -154,3 +154,18 @@ def test_a_yearless_date_ahead_of_publication_is_the_coming_one() -> None:
                                dt.date(2023, 4, 19)).date == dt.date(2023, 4, 19)
     # a past speech verb just before it keeps last year's reading
     assert resolve_stated_date("The union said on August 1 that it would strike.", july).date == dt.date(2022, 8, 1)
+
+
+def test_dates_in_passing_are_skipped() -> None:
+    text = "The union, which walked out in March, said on Monday that it would hold out."
+    clause = (text.index("which"), text.index(", said"))
+    assert resolve_stated_date(text, TUESDAY).text == "in March"
+    assert resolve_stated_date(text, TUESDAY, [clause]) == StatedDate(d(3, 25), "day", "on Monday")
+    only = "The union, which walked out in March, said it would hold out."
+    assert resolve_stated_date(only, TUESDAY, [(only.index("which"), only.index(", said"))]) == \
+        StatedDate(TUESDAY, "published", None)
+
+
+def test_the_end_of_a_period_is_no_statement_date() -> None:
+    text = "Under the contract, which runs through May 1, 2028, drivers receive a raise."
+    assert resolve_stated_date(text, TUESDAY) == StatedDate(TUESDAY, "published", None)

@@ -2,7 +2,7 @@
 import pytest
 from reading_support import read_reading
 
-from positions.holders import AliasIndex, find_holder, mention_tokens
+from positions.holders import AliasIndex, clauses_in_passing, find_holder, mention_tokens
 from positions.stance import classify_stance
 
 
@@ -686,3 +686,27 @@ def test_talks_with_a_party_do_not_make_it_the_speaker(nlp, talks):
     assert holder.party != "broker"  # the mediator is the counterpart of the talks, not who accuses
     holder, _ = read(nlp, talks, "Officials familiar with its thinking said Southland would not accept the truce.")
     assert holder.party == "south"
+
+
+@pytest.mark.parametrize(("sentence", "in_passing"), [
+    ("Sinn Féin, which won the most seats in May, said the bill was an act of bad faith.",
+     ["which won the most seats in May"]),
+    ("The truce, signed by both sides on March 24, had let food into the region.",
+     ["signed by both sides on March 24"]),
+    # kept: a plan or document dated by its clause, a speaker's setting, a caption
+    ("The proposal, which Northland presented on Monday, would free 50 prisoners.", []),
+    ("Mr. Vale, who met the envoy on Friday, said the offer was generous.", []),
+    ("Mr. Vale, speaking in Geneva on Monday, said the offer was generous.", []),
+    ("A writer, who was picketing outside the studio on Friday, said the strike would go on.", []),
+    ("Writers picketing outside the studio on Friday.", []),
+])
+def test_clauses_in_passing(nlp, sentence, in_passing):
+    doc = nlp(sentence)
+    anchor = next(t.i for t in doc if t.dep_ == "ROOT")
+    assert [sentence[start:end] for start, end in clauses_in_passing(doc, anchor)] == in_passing
+
+
+def test_the_clause_of_the_holders_own_verb_is_not_in_passing(nlp):
+    doc = nlp("The union, which said on Monday that it would strike, has called a vote.")
+    said = next(t.i for t in doc if t.lower_ == "said")
+    assert clauses_in_passing(doc, said) == []

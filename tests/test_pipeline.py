@@ -244,3 +244,15 @@ def test_parties_sharing_a_subject_both_hold_the_position(tmp_path, store, analy
     assert set(rows.index) == {"union", "port"}
     assert (rows.loc["union", "attribution"], rows.loc["port", "attribution"]) == ("said_subject", "joint_subject")
     assert rows.loc["union", "stance"] == rows.loc["port", "stance"] == "accept"
+
+
+def test_a_date_that_describes_the_party_in_passing_is_not_the_statement_date(tmp_path, store, analyser):
+    (tmp_path / "p.md").write_text(
+        "---\ntitle: Union holds out\ndate: 2024-05-08\n---\n"
+        "The Dockworkers Union, which walked out in March, said the pay raise of 20 percent was not negotiable.\n\n"
+        "The Port Authority, which hired Tom Baker last week, said on Monday it would not accept the raise.\n",
+        encoding="utf-8")
+    ingest([str(tmp_path / "p.md")], store, analyser)
+    rows = store.statements("harbour-talks").dropna(subset=["party"]).set_index("party")
+    assert rows.loc["union", "date"] == "2024-05-08"  # March is when it walked out: the article's date
+    assert rows.loc["port", "date"] == "2024-05-06"  # "on Monday", not "last week"
