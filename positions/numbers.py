@@ -2,8 +2,8 @@
 
 Regex tokens plus small lexicons, no model (this runs on every sentence). Never quantities: dates and years,
 times, ordinals, labels ("Resolution 2735", "Phase One", "No. 5"), ages ("24-year-old"), fractions
-("two-thirds"), "two-state", pronoun or article "one" ("no one", "one of the", "one worker said"), names ("401(k)")
-and counts that name the parties ("the two sides").
+("two-thirds"), "two-state", pronoun or article "one" ("no one", "one of the", "one worker said"), names ("401(k)",
+"District 751", "the 737 Max") and counts that name the parties ("the two sides").
 """
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ _QUALIFIERS = sorted(
      "just over", "just under", "an estimated", "nearly", "almost", "about", "around", "approximately",
      "roughly", "some", "over", "under", "estimated", "between"),
     key=lambda q: -len(q.split()))
+_QUALIFIER_WORDS = {word for qualifier in _QUALIFIERS for word in qualifier.split()}
 _STOP = set("a an the of in on at to for from by with without into onto over under after before during and or but "
             "nor than as per via each every another this that these those it its they them their he his she her we "
             "our you your i me us there here if so not no ago earlier later also only just including among "
@@ -431,12 +432,25 @@ def _single(text: str, toks: list[_Tok], num: _Num, vote: bool = False) -> Quant
     qualifier = _qualifier(toks, num.i)
     if not qualifier and (_names_the_parties(toks, num, unit) or _one_as_article(toks, num, unit)):
         return None
-    if not unit and num.value == 1:  # "one of the", "one another", a lone "1"
+    if not unit and (num.value == 1 or _is_designation(toks, num)):  # "one of the", a lone "1", "District 751"
         return None
     if num.spelled == "one" and _low(toks, num.j) in _ONE_IDIOM_HEADS \
             and _low(toks, num.i - 1) not in _ONE_COUNTING_BEFORE:
         return None
     return _make(text, toks, num, unit, end, None if qualifier == "between" else qualifier)
+
+
+def _is_designation(toks: list[_Tok], num: _Num) -> bool:
+    """Digits that name rather than count, next to a capitalised word: "District 751", "Local 399", "the Group of
+    7", "the 737 Max", "its 777X jet"."""
+    if num.spelled or num.currency or num.scale != 1:
+        return False
+    before = toks[num.i - 1] if num.i > 0 else None
+    if before is not None and before.low == "of" and num.i > 1:
+        before = toks[num.i - 2]
+    after = toks[num.j] if num.j < len(toks) else None
+    return any(tok is not None and tok.kind == "word" and tok.text[0].isupper() and tok.text not in _MONTHS
+               and tok.low not in _STOP and tok.low not in _QUALIFIER_WORDS for tok in (before, after))
 
 
 def _names_the_parties(toks: list[_Tok], num: _Num, unit: str) -> bool:

@@ -106,6 +106,8 @@ def triples(text: str) -> list[tuple[float, str, str | None]]:
     ("for one day", [(1, "days", None)]),
     ("a 10km buffer zone", [(10, "km", None)]),
     ("Israel would release 700", [(700, "", None)]),
+    ("About 700 would be freed", [(700, "", "about")]),
+    ("Some 700 Palestinians", [(700, "palestinians", "some")]),
     ("three hostages, one American and two Israelis", [(3, "hostages", None), (1, "americans", None),
                                                        (2, "israelis", None)]),
     ("four Qataris", [(4, "qataris", None)]),
@@ -135,6 +137,9 @@ def test_quantities(text: str, expected: list[tuple[float, str, str | None]]) ->
     "a 24-year-old soldier", "he is 24 years old", "aged 24", "a two-state solution", "two-thirds of the land",
     "one of the hostages", "one another", "no one", "the one", "this one", "one day", "at one point",
     "one-on-one talks", "one of them said", "Netanyahu, 74, said no.",
+    # designations: numbers that name a branch, a body or a model
+    "the president of District 751", "Teamsters Local 399, which represents drivers", "the Group of 20 met",
+    "production of the 737 Max", "the 787 Dreamliner", "its 777X jet",
     # indefinite amounts
     "dozens of trucks", "hundreds of prisoners", "tens of thousands of people", "a few days", "several hostages",
     "a hostage", "a week",
