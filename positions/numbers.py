@@ -144,13 +144,22 @@ def extract_quantities(text: str) -> list[Quantity]:
 
 
 _SET_AGAINST = frozenset(("to", "against", "versus", "vs."))
+_LIST_ENDS = frozenset(("and", ", and", "or", ", or"))
 
 
 def _inherit_units(quantities: list[Quantity], text: str) -> list[Quantity]:
-    """A bare number takes the unit of the number it is set against ("passed by 515 votes to 29", "from 12 percent
-    to 15"), else of the nearest counted number in the sentence ("500 of the 1,500 prisoners")."""
+    """A bare number takes the unit of the list it ends ("by 8, 8 and 7 percent"), else of the number it is set
+    against ("passed by 515 votes to 29", "from 12 percent to 15"), else of the nearest counted number in the
+    sentence ("500 of the 1,500 prisoners")."""
     if not any(q.unit for q in quantities):
         return quantities
+    quantities, listed = list(quantities), False
+    for n in range(len(quantities) - 2, -1, -1):  # "by 8, 8 and 7 percent": a list shares its last unit
+        q, following = quantities[n], quantities[n + 1]
+        join = text[q.end:following.start].strip()
+        listed = not q.unit and bool(following.unit) and (join in _LIST_ENDS or join == "," and listed)
+        if listed:
+            quantities[n] = Quantity(q.value, following.unit, q.text, q.qualifier, q.start, q.end)
     out = []
     for n, q in enumerate(quantities):
         if not q.unit and n and out[n - 1].unit and text[out[n - 1].end:q.start].strip().lower() in _SET_AGAINST:

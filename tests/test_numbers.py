@@ -209,6 +209,9 @@ def test_normalise_unit(noun: str, expected: str) -> None:
     ("Two days later the Commons passed it by 515 votes to 29.", [(2, "days"), (515, "votes"), (29, "votes")]),
     ("Support for the deal rose from 12 percent to 15, two weeks after the vote.",
      [(12, "percent"), (15, "percent"), (2, "weeks")]),
+    ("Wages would rise by 12 percent in the first year and by 8, 8 and 7 percent after that.",
+     [(12, "percent"), (8, "percent"), (8, "percent"), (7, "percent")]),
+    ("The offer gives raises of 5, 4 or 3.5 percent a year.", [(5, "percent"), (4, "percent"), (3.5, "percent")]),
 ])
 def test_sources_count_and_bare_numbers_inherit_units(text, expected):
     assert [(q.value, q.unit) for q in extract_quantities(text)] == expected
