@@ -28,6 +28,14 @@ class StanceReading:
     kind: str = "word"
 
 
+_NOMINAL_DEPS = frozenset("nsubj nsubjpass dobj pobj attr appos conj".split())
+
+
+def _is_noun(token) -> bool:
+    """A noun, or a rare noun the tagger took for an adjective in a noun's place ("made a counterproposal")."""
+    return token.pos_ == "NOUN" or token.pos_ == "ADJ" and token.dep_ in _NOMINAL_DEPS and token.tag_ != "JJR"
+
+
 def _no_longer(token) -> bool:
     """'no longer acceptable', 'no longer willing'."""
     return any(c.lower_ == "longer" and any(g.lower_ == "no" for g in c.children) for c in token.children)
@@ -78,7 +86,8 @@ def _cue_of(token) -> str | None:
         return STANCE_VERBS.get(lemma)
     if token.pos_ == "ADJ" or token.dep_ in ("oprd", "acomp"):
         found = STANCE_ADJECTIVES.get(lemma) or STANCE_ADJECTIVES.get(token.lower_)
-        return found or (STANCE_NOUNS.get(lemma) if token.dep_ == "attr" else None)  # "a nonstarter" tagged ADJ
+        # "a nonstarter", "made a counterproposal": a rare noun tagged ADJ
+        return found or (STANCE_NOUNS.get(lemma) if token.dep_ in _NOMINAL_DEPS else None)
     if token.pos_ in ("NOUN", "PROPN"):
         return None if _anonymity_formula(token) else STANCE_NOUNS.get(lemma)
     return None
@@ -421,11 +430,11 @@ def _reading_at(token, is_anchor: bool = False) -> StanceReading | None:
     if lemma in _REFUSAL and token.pos_ == "VERB" and any(c.dep_ == "xcomp" for c in token.children):
         return StanceReading("reject", token.text)
     stance = _cue_of(token)
-    if stance == "propose" and token.pos_ == "NOUN" and _in_subject(token) and not is_anchor and not _own(token):
+    if stance == "propose" and _is_noun(token) and _in_subject(token) and not is_anchor and not _own(token):
         return None  # "the offer was an insult", "none of the offers came close": what is judged, not done
-    if stance in ("propose", "demand") and token.pos_ == "NOUN" and not is_anchor and _under_consideration(token):
+    if stance in ("propose", "demand") and _is_noun(token) and not is_anchor and _under_consideration(token):
         return None
-    if stance == "accept" and token.pos_ == "NOUN" and not is_anchor and _names_the_deal(token):
+    if stance == "accept" and _is_noun(token) and not is_anchor and _names_the_deal(token):
         return None  # "the agreement covers four million people", "a target in the agreement"
     if stance == "demand" and token.pos_ == "VERB" and any(  # "the proposal calls for a six-week pause"; but
             c.dep_ == "nsubj" and c.lemma_.lower() in PLAN_NOUNS and not any(g.dep_ == "poss" for g in c.children)
@@ -553,7 +562,7 @@ def states_stance(verb) -> bool:
     """A stance verb in the verb's own clause (relative clauses aside), or a noun for an offer, a demand or a
     refusal ("made a counteroffer"); "support" or "approval" as nouns name no act ("aiming to shore up support")."""
     return any((_cue_of(t) is not None and t.pos_ == "VERB") or
-               (t.pos_ == "NOUN" and STANCE_NOUNS.get(t.lemma_.lower()) in ("propose", "demand", "reject"))
+               (_is_noun(t) and STANCE_NOUNS.get(t.lemma_.lower()) in ("propose", "demand", "reject"))
                for t in _own_clause(verb))
 
 

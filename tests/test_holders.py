@@ -117,6 +117,10 @@ def test_a_deed_named_by_a_stance_word_is_a_position(nlp, talks):
     assert (holder.party, holder.attribution, reading.stance) == ("south", "subject", "propose")
     holder, _ = read_reading(nlp, talks, "Southland fighters crossed the river near the truce line on Monday.")
     assert holder.party is None
+    # the tagger takes the rare "counterproposal" for an adjective; in an object's place it is still the noun
+    holder, reading = read_reading(nlp, talks, "The Southern Front made a counterproposal to the mediators last "
+                                               "week.")
+    assert (holder.party, holder.attribution, reading.stance) == ("south", "subject", "propose")
 
 
 @pytest.mark.parametrize("sentence, stance", [
