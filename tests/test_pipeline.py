@@ -219,14 +219,17 @@ def test_a_second_party_in_a_relative_clause_gets_its_own_row(tmp_path, store, a
     assert rows.loc["port", "numbers"] == [] and rows.loc["union", "numbers"]  # the numbers are the union's
 
 
+def ingest_article(tmp_path, store, analyser, body: str, title: str = "Deal on pay"):
+    """Ingest one article dated Wednesday 8 May 2024 and return the negotiation's statement rows."""
+    (tmp_path / "article.md").write_text(f"---\ntitle: {title}\ndate: 2024-05-08\n---\n{body}", encoding="utf-8")
+    ingest([str(tmp_path / "article.md")], store, analyser)
+    return store.statements("harbour-talks")
+
+
 def test_the_two_sides_are_the_two_principals(tmp_path, store, analyser):
-    (tmp_path / "s.md").write_text(
-        "---\ntitle: Deal on pay\ndate: 2024-05-08\n---\n"
-        "The two sides agreed on Tuesday to a pay raise of 12 percent.\n\n"
-        "Analysts said both sides were still far apart on wages.\n",
-        encoding="utf-8")
-    ingest([str(tmp_path / "s.md")], store, analyser)
-    rows = store.statements("harbour-talks")
+    rows = ingest_article(tmp_path, store, analyser,
+                          "The two sides agreed on Tuesday to a pay raise of 12 percent.\n\n"
+                          "Analysts said both sides were still far apart on wages.\n")
     assert set(rows["party"].dropna()) == {"union", "port"}  # the mediator is no side
     assert set(rows["attribution"].dropna()) == {"joint_subject"}
     assert set(rows.dropna(subset=["party"])["sentence"]) == {
@@ -234,12 +237,8 @@ def test_the_two_sides_are_the_two_principals(tmp_path, store, analyser):
 
 
 def test_parties_sharing_a_subject_both_hold_the_position(tmp_path, store, analyser):
-    (tmp_path / "j.md").write_text(
-        "---\ntitle: Deal on pay\ndate: 2024-05-08\n---\n"
-        "The Dockworkers Union and the Port Authority agreed on Tuesday to a pay raise of 12 percent.\n",
-        encoding="utf-8")
-    ingest([str(tmp_path / "j.md")], store, analyser)
-    rows = store.statements("harbour-talks")
+    rows = ingest_article(tmp_path, store, analyser, "The Dockworkers Union and the Port Authority agreed on "
+                                                     "Tuesday to a pay raise of 12 percent.\n")
     rows = rows[rows["topic"] == "wages"].set_index("party")
     assert set(rows.index) == {"union", "port"}
     assert (rows.loc["union", "attribution"], rows.loc["port", "attribution"]) == ("said_subject", "joint_subject")
@@ -247,12 +246,11 @@ def test_parties_sharing_a_subject_both_hold_the_position(tmp_path, store, analy
 
 
 def test_a_date_that_describes_the_party_in_passing_is_not_the_statement_date(tmp_path, store, analyser):
-    (tmp_path / "p.md").write_text(
-        "---\ntitle: Union holds out\ndate: 2024-05-08\n---\n"
+    rows = ingest_article(
+        tmp_path, store, analyser,
         "The Dockworkers Union, which walked out in March, said the pay raise of 20 percent was not negotiable.\n\n"
         "The Port Authority, which hired Tom Baker last week, said on Monday it would not accept the raise.\n",
-        encoding="utf-8")
-    ingest([str(tmp_path / "p.md")], store, analyser)
-    rows = store.statements("harbour-talks").dropna(subset=["party"]).set_index("party")
+        title="Union holds out")
+    rows = rows.dropna(subset=["party"]).set_index("party")
     assert rows.loc["union", "date"] == "2024-05-08"  # March is when it walked out: the article's date
     assert rows.loc["port", "date"] == "2024-05-06"  # "on Monday", not "last week"
