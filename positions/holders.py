@@ -928,7 +928,7 @@ _SETTING_VERBS = frozenset("speak meet visit travel appear testify address".spli
 
 def clauses_in_passing(doc, anchor: int | None) -> list[tuple[int, int]]:
     """Character spans of the relative and past-participle clauses that describe a party, a person or an event in
-    passing ("Sinn Féin, which won the most seats in May, said ...", "the truce, declared on March 24, had ..."):
+    passing ("Sinn Féin, which won the most seats in May, said ...", "the truce, signed on March 24, had ..."):
     their dates are not when the position was stated. Kept: the clause that holds the holder's verb (`anchor`),
     clauses on a plan or document (they date it), a speaker's setting, and captions (no finite verb)."""
     if not any(t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX") for t in doc):
@@ -938,7 +938,7 @@ def clauses_in_passing(doc, anchor: int | None) -> list[tuple[int, int]]:
         head = clause.head
         if clause.dep_ not in ("relcl", "acl") or head.pos_ not in ("NOUN", "PROPN") or head.dep_ == "ROOT":
             continue
-        if clause.dep_ == "acl" and clause.tag_ != "VBN" or clause.tag_ == "VBG":  # "speaking in Riyadh on Monday"
+        if (clause.dep_ == "acl" and clause.tag_ != "VBN") or clause.tag_ == "VBG":  # "speaking in Riyadh on Monday"
             continue
         lemma = clause.lemma_.lower()
         if head.lemma_.lower() in _DATED_HEADS or lemma in SPEECH_VERBS or lemma in _SETTING_VERBS:

@@ -33,7 +33,7 @@ _NOMINAL_DEPS = frozenset("nsubj nsubjpass dobj pobj attr appos conj".split())
 
 def _is_noun(token) -> bool:
     """A noun, or a rare noun the tagger took for an adjective in a noun's place ("made a counterproposal")."""
-    return token.pos_ == "NOUN" or token.pos_ == "ADJ" and token.dep_ in _NOMINAL_DEPS and token.tag_ != "JJR"
+    return token.pos_ == "NOUN" or (token.pos_ == "ADJ" and token.dep_ in _NOMINAL_DEPS and token.tag_ != "JJR")
 
 
 def _no_longer(token) -> bool:
