@@ -8,7 +8,8 @@ from typing import Sequence
 from .config import Party
 from .lexicon import (ANONYMOUS_SPEAKERS, COMMENTATOR_NOUNS, DEAL_CLOSING_VERBS, DIRECTIVE_VERBS, GENERIC_SPEAKERS,
                       NO_ANSWER_OBJECTS, NO_ANSWER_VERBS, NO_COMMENT_VERBS, PHRASAL_STANCES, PLAN_NOUNS, PRONOUNS,
-                      REPORTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS, WORKER_NOUNS)
+                      REPORTING_VERBS, SETTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS,
+                      WORKER_NOUNS)
 from .models import Holder
 from .stance import asks_for_action, has_obligation_modal, is_negated, states_stance
 
@@ -923,7 +924,6 @@ def _plan_terms(doc):
 # Monday, would ..."); the verbs of a speaker's setting ("Lavrov, who was visiting Tehran on Tuesday, said ...")
 _DATED_HEADS = PLAN_WORDS | DOCUMENT_NOUNS | frozenset(
     "response reply resolution video message interview speech talk one".split())
-_SETTING_VERBS = frozenset("speak meet visit travel appear testify address".split())
 
 
 def clauses_in_passing(doc, anchor: int | None) -> list[tuple[int, int]]:
@@ -941,7 +941,7 @@ def clauses_in_passing(doc, anchor: int | None) -> list[tuple[int, int]]:
         if (clause.dep_ == "acl" and clause.tag_ != "VBN") or clause.tag_ == "VBG":  # "speaking in Riyadh on Monday"
             continue
         lemma = clause.lemma_.lower()
-        if head.lemma_.lower() in _DATED_HEADS or lemma in SPEECH_VERBS or lemma in _SETTING_VERBS:
+        if head.lemma_.lower() in _DATED_HEADS or lemma in SPEECH_VERBS or lemma in SETTING_VERBS:
             continue
         words = list(clause.subtree)
         if anchor is not None and any(t.i == anchor for t in words):

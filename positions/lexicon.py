@@ -143,6 +143,8 @@ DISMAY_PARTICIPLES = frozenset("trouble alarm dismay disturb concern disappoint 
 CONSIDERATION_VERBS = frozenset("""
 study review consider examine discuss evaluate weigh assess analyse analyze receive await debate respond reply
 """.split())
+# where or when a speaker spoke: "speaking at a news conference", "who met the envoy on Friday", "testifying ..."
+SETTING_VERBS = frozenset("speak meet visit travel appear stand sit wear testify address".split())
 # "declined to comment / discuss the details": no answer given, not a refusal of a term.
 NO_COMMENT_VERBS = frozenset("comment discuss elaborate say specify disclose give provide confirm detail answer".split())
 # "did not say whether", "has not responded", "did not address the talks": a party giving no answer states nothing.

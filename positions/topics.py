@@ -8,6 +8,7 @@ import numpy as np
 
 from .config import Topic, TopicSettings
 from .embeddings import Embedder, normalise_rows
+from .lexicon import SETTING_VERBS
 from .models import TopicMatch
 
 
@@ -84,7 +85,6 @@ _SUBORDINATORS = frozenset("if once as when whenever after before while".split()
 # Where and when a party spoke, not what it said: "said in a meeting with ...", "said on Monday at ...".
 _SETTING_PREPOSITIONS = frozenset("in at on during from after before with outside inside near".split())
 _ADDRESSEE_VERBS = frozenset("tell inform brief address".split())  # "told a meeting of ..." names the audience
-_SETTING_VERBS = frozenset("speak meet visit travel appear stand sit wear".split())  # "speaking at ..."
 
 
 def in_background(doc, token_index: int, anchor: int | None, speech_verbs: frozenset[str] = frozenset()) -> bool:
@@ -134,7 +134,7 @@ def _is_setting(token, verb, speech_verbs: frozenset[str]) -> bool:
     if token.dep_ in ("dobj", "dative"):
         return verb.lemma_.lower() in _ADDRESSEE_VERBS
     if token.dep_ == "advcl":  # "speaking at a news conference", not "adding that ..." nor "though he ..."
-        return token.lemma_.lower() in _SETTING_VERBS
+        return token.lemma_.lower() in SETTING_VERBS
     return False
 
 
