@@ -162,7 +162,8 @@ def stance_for_role(reading: StanceReading, role: str | None) -> str:
     process all support it."""
     if role in ("mediator", "third_party") and (
             reading.stance == "accept" or reading.kind == "assistance" or reading.kind in (
-                "directive", "vow", "obligation") and reading.stance in ("demand", "propose")):
+                "directive", "vow", "obligation") and reading.stance in ("demand", "propose")
+                or reading.kind == "announcement"):
         return "support"
     if role == "principal" and reading.kind == "deal" and reading.stance == "support":
         return "accept"  # a side that hails or votes for the deal it is party to accepts it
@@ -372,8 +373,8 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
                 return StanceReading("reject", t.text, True)
             if t.lemma_.lower() in PROCESS_VERBS:
                 continue  # "would deliver its answer", "would be announced": a step of the process
-            if _is_holder_subject(t, holder_tokens):  # a vow or an offer by the holder, not "the truce would allow"
-                return StanceReading("propose", t.text, kind="vow")
+            if _is_holder_subject(t, holder_tokens):  # "said it would cut 10 percent of its work force": what the
+                return StanceReading("report", t.text, kind="announcement")  # holder will do, no offer
             if _spells_out_terms(t):  # "In the first phase, hostages would be freed ...": the terms of an offer
                 return StanceReading("propose", t.text, kind="terms")
     return StanceReading("report", None)

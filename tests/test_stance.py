@@ -98,6 +98,10 @@ def test_declining_to_comment_is_no_refusal(nlp, talks):
     # a mediator standing ready to help the process supports it; a side ready to act offers
     ("Lind said Broker State stood ready to help the parties reach a truce.", "mediator", "support"),
     ("Odum said Southland was ready to release the captives during the truce.", "principal", "propose"),
+    # what a side says it will do is news of its own step, not an offer; a third party's such step backs the process
+    ("Odum said Southland would begin moving its troops out of the truce zone next week.", "principal", "report"),
+    ("Vale said Northland would keep talking about the truce through the night.", "principal", "report"),
+    ("Lind said Broker State would keep working with both sides on the truce.", "mediator", "support"),
 ])
 def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
     assert stance_for_role(reading_of(nlp, talks, sentence), role) == stance
