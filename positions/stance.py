@@ -158,12 +158,11 @@ def _keeps_demand(token) -> bool:
 
 def stance_for_role(reading: StanceReading, role: str | None) -> str:
     """A mediator or third party is not the one asked to agree: its acceptance of a deal, its call on a party to
-    accept, what it says a party should do, its vow to keep working for a deal and its readiness to help the
-    process all support it."""
+    accept, its vow to keep working for a deal and its readiness to help the process all support it. What it says a
+    party must do on a term ("Eritrea must withdraw its troops") stays a demand."""
     if role in ("mediator", "third_party") and (
             reading.stance == "accept" or reading.kind == "assistance" or reading.kind in (
-                "directive", "vow", "obligation") and reading.stance in ("demand", "propose")
-                or reading.kind == "announcement"):
+                "directive", "vow") and reading.stance in ("demand", "propose") or reading.kind == "announcement"):
         return "support"
     if role == "principal" and reading.kind == "deal" and reading.stance == "support":
         return "accept"  # a side that hails or votes for the deal it is party to accepts it
@@ -325,7 +324,8 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
     """No stance word: read the reported clause's modality.
 
     'must / has to / unless / only if' -> demand; 'would not / will never' -> reject; negative evaluation
-    ('would hurt', 'a mistake') -> oppose; 'will / would' + an action -> propose (a vow or an offer); else report.
+    ('would hurt', 'a mistake') -> oppose; 'will / would' + the holder's act -> report (its own step, no offer);
+    else report.
     """
     skip = anchor.i if skip is None else skip  # the speech verb itself
     clause = [t for t in anchor.subtree]

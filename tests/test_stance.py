@@ -102,6 +102,8 @@ def test_declining_to_comment_is_no_refusal(nlp, talks):
     ("Odum said Southland would begin moving its troops out of the truce zone next week.", "principal", "report"),
     ("Vale said Northland would keep talking about the truce through the night.", "principal", "report"),
     ("Lind said Broker State would keep working with both sides on the truce.", "mediator", "support"),
+    # what a third party says a side must do on a term is a demand, as it is from a side
+    ("Lind said Northland must pull its troops out of the truce zone.", "third_party", "demand"),
 ])
 def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
     assert stance_for_role(reading_of(nlp, talks, sentence), role) == stance
