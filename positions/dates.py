@@ -13,9 +13,10 @@ Conventions (precision says how much of `date` means something):
   month;
   "in March" -> the 1st of the latest March starting on or before published; "in March 2024": "month".
 - last year / this year / "in 2023" / "N years ago" -> 1 January: "year".
-Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday", "a walkout on
-August 1" in a July article: a yearless date more than half a year back is the coming one unless "said" comes just
-before it) and event names ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest,
+Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday", "expires on
+Thursday", a day after publication such as "invited them to talks on May 9" in a May 2 article, "a walkout on
+August 1" in a July article: a yearless date more than half a year back is the coming one; all unless "said" comes
+just before it) and event names ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest,
 the first one within six words of a speech verb wins, else the first; a month or year far from any speech verb ("the
 release of hostages last year") dates an event, not the statement. None -> StatedDate(published, "published", None).
 A date in a clause that describes a party or an event in passing ("Sinn Féin, which won the most seats in May, said
@@ -46,7 +47,7 @@ _PAST_SPEECH = set("said told wrote announced stated declared added confirmed de
 _SPEECH = _PAST_SPEECH | set("says say tells announces statement according demands rejects accepts proposes insists "
                              "warns".split())
 _FUTURE = set("will would shall next scheduled expected plans plan planned planning set due going intends "
-              "intend aims upcoming coming".split())
+              "intend aims upcoming coming expires expire deadline".split())
 _NOT_STATEMENT_BEFORE = set("the a an next coming until till by from starting beginning before after since "
                             "through".split())
 _CLAUSE_BREAK = re.compile(r"[,;:()\"“”—]")
@@ -236,6 +237,8 @@ def _future(text: str, c: _Cand, published: dt.date | None = None) -> bool:
             return False
         if w in _FUTURE or w.endswith(("'ll", "’ll")):
             return True
+    if published is not None and c.date is not None and c.date > published:
+        return True  # "invited them to the White House on May 9" in a May 2 article (but "said on May 3" stands)
     return (published is not None and c.date is not None and not c.absolute and c.precision in ("day", "month")
             and not c.text.lower().startswith("last") and (published - c.date).days > 183)
 

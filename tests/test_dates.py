@@ -169,3 +169,12 @@ def test_dates_in_passing_are_skipped() -> None:
 def test_the_end_of_a_period_is_no_statement_date() -> None:
     text = "Under the contract, which runs through May 1, 2028, drivers receive a raise."
     assert resolve_stated_date(text, TUESDAY) == StatedDate(TUESDAY, "published", None)
+
+
+@pytest.mark.parametrize("text", [
+    "The union said the walkout would last a week, and Mr. Lind invited both sides to his office on March 28.",
+    "The current agreement, which was extended twice, expires at midnight on Jan. 30.",
+    "The monitoring arrangement expires on Thursday.",
+])
+def test_a_date_after_publication_or_an_expiry_is_no_statement_date(text: str) -> None:
+    assert resolve_stated_date(text, TUESDAY) == StatedDate(TUESDAY, "published", None)
