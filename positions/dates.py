@@ -14,7 +14,8 @@ Conventions (precision says how much of `date` means something):
   "in March" -> the 1st of the latest March starting on or before published; "in March 2024": "month".
 - last year / this year / "in 2023" / "N years ago" -> 1 January: "year".
 Future expressions (tomorrow, next week, "will meet on Tuesday", "is scheduled to ... on Tuesday", "expires on
-Thursday", a day after publication such as "invited them to talks on May 9" in a May 2 article, "a walkout on
+Thursday", "expected the framework to be adopted on Friday": a future word among the eight before the date in its
+clause; a day after publication such as "invited them to talks on May 9" in a May 2 article, "a walkout on
 August 1" in a July article: a yearless date more than half a year back is the coming one; all unless "said" comes
 just before it) and event names ("the March 4 deal", "Monday's proposal", "since Oct. 7") are skipped. Among the rest,
 the first one within six words of a speech verb wins, else the first; a month or year far from any speech verb ("the
@@ -231,7 +232,7 @@ def _future(text: str, c: _Cand, published: dt.date | None = None) -> bool:
     if before and before[-1].lower() in _NOT_STATEMENT_BEFORE:  # "the March 4 deal", "next Monday", "by Friday"
         return True
     clause = _CLAUSE_BREAK.split(text[:c.start])[-1]
-    for word in reversed(_WORD_RE.findall(clause)[-6:]):  # nearest first, stop at "said"
+    for word in reversed(_WORD_RE.findall(clause)[-8:]):  # nearest first, stop at "said"
         w = word.lower()
         if w in _PAST_SPEECH:
             return False

@@ -84,6 +84,7 @@ def test_resolved(text: str, expected: tuple[dt.date, str, str]) -> None:
     "Israel said it would respond on Thursday.",
     "The ceasefire would begin by Friday.",
     "The union set a strike deadline until March 30.",
+    "A spokesman said the bloc expected the framework to be adopted formally on Friday.",
     # event names, not statement dates
     "The March 4 proposal was rejected.",
     "Since Oct. 7, Israel has demanded the hostages' release.",
