@@ -287,8 +287,16 @@ def _condition_in(anchor) -> StanceReading | None:
     for t in clause:
         if t.pos_ in ("VERB", "AUX") and t.i != anchor.i and has_obligation_modal(t) and \
                 t.lemma_.lower() not in AGREEMENT_VERBS:  # "Hamas must accept" is handled as a directive
-            return StanceReading("demand", t.text, kind="obligation")
+            return _obligation(t)
     return None
+
+
+def _obligation(verb) -> StanceReading:
+    """'Eritrea must withdraw': a demand on a term; 'both sides should go further': a push for the deal, as a
+    directive is (a third party's supports it)."""
+    on_both = any(c.dep_ == "nsubj" and c.lemma_.lower() in ("side", "party") and c.tag_ == "NNS" and any(
+        d.lower_ in ("two", "both", "all") for d in c.children) for c in verb.children)
+    return StanceReading("demand", verb.text, kind="directive" if on_both else "obligation")
 
 
 def _offers_in(clause, anchor) -> bool:
@@ -332,7 +340,7 @@ def _fallback_reading(anchor, holder_tokens: frozenset[int] = frozenset(), skip:
     lowers = [t.lower_ for t in clause]
     for t in clause:
         if t.pos_ in ("VERB", "AUX") and t.i != skip and has_obligation_modal(t):
-            return StanceReading("demand", t.text, kind="obligation")
+            return _obligation(t)
     for i, word in enumerate(lowers):
         if word in CONDITION_MARKERS or _condition_phrase(lowers, i):
             return StanceReading("demand", word)
