@@ -374,6 +374,17 @@ def _is_generic_speaker(token) -> bool:
                for c in modifiers) and modifiers != []
 
 
+def _sole_owner_of_title(subject, aliases: AliasIndex) -> str | None:
+    """'one executive', 'an executive', 'executives': a bare title that ends the aliases of one party only
+    ("studio executives") speaks for it."""
+    owners = aliases.head_noun_owners(subject.lemma_) | aliases.head_noun_owners(subject.lemma_ + "s")
+    if len(owners) != 1 or subject.pos_ != "NOUN" or subject.lemma_.lower() in ANONYMOUS_SPEAKERS:
+        return None  # "an official said" is whoever the paragraph is about
+    bare = all(c.dep_ == "det" and c.lower_ in ("a", "an") or c.dep_ == "nummod" and c.lower_ == "one"
+               or c.dep_ == "punct" for c in subject.children)
+    return next(iter(owners)) if bare else None
+
+
 def _anonymous_of_antecedent(subject) -> bool:
     """'officials familiar with its thinking', 'people close to their leadership': unnamed officials of a party
     the sentence or the paragraph named before."""
@@ -598,6 +609,10 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
                 speaker = (verb, carried, "carried_over", subject)
                 break
             continue
+        owner = _sole_owner_of_title(subject, aliases)
+        if owner is not None and verb.lemma_.lower() in SPEECH_VERBS:  # "one executive said" (studio executives)
+            speaker = (verb, owner, "anonymous_official", subject)
+            break
         if _anonymous_of_antecedent(subject) and verb.lemma_.lower() in SPEECH_VERBS:
             carried = _antecedent(doc, subject, token_party) or context_party
             if carried:

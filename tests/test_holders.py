@@ -2,6 +2,7 @@
 import pytest
 from reading_support import read_reading
 
+from positions.config import load_negotiation
 from positions.holders import AliasIndex, clauses_in_passing, find_holder, mention_tokens
 from positions.stance import classify_stance
 
@@ -714,3 +715,13 @@ def test_the_clause_of_the_holders_own_verb_is_not_in_passing(nlp):
     doc = nlp("The union, which said on Monday that it would strike, has called a vote.")
     said = next(t.i for t in doc if t.lower_ == "said")
     assert clauses_in_passing(doc, said) == []
+
+
+@pytest.mark.parametrize("sentence", [
+    '"We cannot afford a 20 percent raise," one manager said.',
+    "Managers told investors on Tuesday that the wage offer was final.",
+])
+def test_a_bare_title_that_ends_one_partys_aliases_speaks_for_it(nlp, tiny_negotiation, sentence):
+    # "port managers" is an alias of the Port Authority only
+    holder, _ = read(nlp, load_negotiation(tiny_negotiation), sentence)
+    assert holder.party == "port"
