@@ -23,8 +23,9 @@ class StanceReading:
     stance: str
     cue: str | None  # the word that decided it
     negated: bool = False
-    # how it was read: "word" (a stance word), "condition", "directive" ("X should accept"), "obligation"
-    # ("X should go further"), "vow" ("X will ..."), "terms" (a plan's terms spelled out)
+    # how it was read: "word" (a stance word), "condition", "directive" ("X should accept", "both sides should go
+    # further"), "obligation" ("Eritrea must withdraw"), "vow" ("X vows to ...", "could ... if ..."), "announcement"
+    # ("X said it would cut jobs"), "terms" (a plan's terms spelled out)
     kind: str = "word"
 
 
@@ -161,8 +162,8 @@ def stance_for_role(reading: StanceReading, role: str | None) -> str:
     accept, its vow to keep working for a deal and its readiness to help the process all support it. What it says a
     party must do on a term ("Eritrea must withdraw its troops") stays a demand."""
     if role in ("mediator", "third_party") and (
-            reading.stance == "accept" or reading.kind == "assistance" or reading.kind in (
-                "directive", "vow") and reading.stance in ("demand", "propose") or reading.kind == "announcement"):
+            reading.stance == "accept" or reading.kind in ("assistance", "announcement")
+            or (reading.kind in ("directive", "vow") and reading.stance in ("demand", "propose"))):
         return "support"
     if role == "principal" and reading.kind == "deal" and reading.stance == "support":
         return "accept"  # a side that hails or votes for the deal it is party to accepts it
