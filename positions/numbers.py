@@ -144,13 +144,15 @@ def extract_quantities(text: str) -> list[Quantity]:
 
 
 _SET_AGAINST = frozenset(("to", "against", "versus", "vs."))
+# "Thirty percent is better than twenty-five", "up from 12", "compared with 15": a comparison shares its unit
+_COMPARED_WITH = re.compile(r"(?:[a-z’']+\s+){0,3}(?:than|from)|compared (?:with|to)|instead of")
 _LIST_ENDS = frozenset(("and", ", and", "or", ", or"))
 
 
 def _inherit_units(quantities: list[Quantity], text: str) -> list[Quantity]:
     """A bare number takes the unit of the list it ends ("by 8, 8 and 7 percent"), else of the number it is set
-    against ("passed by 515 votes to 29", "from 12 percent to 15"), else of the nearest counted number in the
-    sentence ("500 of the 1,500 prisoners")."""
+    against ("passed by 515 votes to 29", "from 12 percent to 15", "30 percent is better than 25"), else of the
+    nearest counted number in the sentence ("500 of the 1,500 prisoners")."""
     if not any(q.unit for q in quantities):
         return quantities
     quantities, listed = list(quantities), False
@@ -162,7 +164,9 @@ def _inherit_units(quantities: list[Quantity], text: str) -> list[Quantity]:
             quantities[n] = Quantity(q.value, following.unit, q.text, q.qualifier, q.start, q.end)
     out = []
     for n, q in enumerate(quantities):
-        if not q.unit and n and out[n - 1].unit and text[out[n - 1].end:q.start].strip().lower() in _SET_AGAINST:
+        join = text[out[n - 1].end:q.start].strip().lower() if n else ""
+        set_against = join in _SET_AGAINST or bool(_COMPARED_WITH.fullmatch(join.lstrip(", ")))
+        if not q.unit and n and out[n - 1].unit and set_against:
             q = Quantity(q.value, out[n - 1].unit, q.text, q.qualifier, q.start, q.end)
         if not q.unit:
             donors = sorted((abs(m - n), other.unit) for m, other in enumerate(quantities) if other.unit

@@ -212,6 +212,10 @@ def test_normalise_unit(noun: str, expected: str) -> None:
     ("Wages would rise by 12 percent in the first year and by 8, 8 and 7 percent after that.",
      [(12, "percent"), (8, "percent"), (8, "percent"), (7, "percent")]),
     ("The offer gives raises of 5, 4 or 3.5 percent a year.", [(5, "percent"), (4, "percent"), (3.5, "percent")]),
+    # a comparison shares its unit
+    ("Thirty percent is better than twenty-five, said a loader of twelve years.",
+     [(30, "percent"), (25, "percent"), (12, "years")]),
+    ("The union asked for 40 percent, compared with 25 in its first offer.", [(40, "percent"), (25, "percent")]),
 ])
 def test_sources_count_and_bare_numbers_inherit_units(text, expected):
     assert [(q.value, q.unit) for q in extract_quantities(text)] == expected
