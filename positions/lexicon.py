@@ -31,7 +31,7 @@ STANCE_VERBS: dict[str, str] = {
 # Phrasal patterns: (verb lemma, particle or preposition) -> stance.
 PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("call", "for"): "demand", ("push", "for"): "demand", ("press", "for"): "demand", ("ask", "for"): "demand",
-    ("hold", "out"): "demand", ("press", "for"): "support", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
+    ("hold", "out"): "demand", ("put", "forward"): "propose", ("come", "up"): "propose", ("lay", "out"): "propose",
     ("sign", "off"): "accept", ("sign", "on"): "accept", ("go", "along"): "accept", ("agree", "to"): "accept",
     ("rule", "out"): "reject", ("brush", "aside"): "reject", ("brush", "off"): "reject",
     ("throw", "out"): "reject", ("shoot", "down"): "reject", ("knock", "back"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",

@@ -16,6 +16,7 @@ _FOLLOW_DEPS = ("ccomp", "xcomp", "advcl", "conj", "dobj", "pobj", "prep", "acom
                 "parataxis", "oprd", "nsubjpass", "nsubj", "acl", "dative", "appos")
 _NEGATORS = frozenset("not n't never no neither nor".split())
 _REFUSAL = frozenset("refuse decline fail reject".split())
+_SETTLEMENTS = DEAL_NOUNS | frozenset("truce ceasefire cease-fire peace".split())  # "pressed for the truce"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ def _cue_of(token) -> str | None:
     if token.pos_ in ("VERB", "AUX"):
         for child in token.children:
             if child.dep_ in ("prt", "prep", "advmod") and (lemma, child.lower_) in PHRASAL_STANCES:
+                if lemma in ("press", "push") and any(g.dep_ == "pobj" and g.lemma_.lower() in _SETTLEMENTS
+                                                      for g in child.children):
+                    return "support"  # "pressed for a deal": that it happen; "pressed for lower costs" demands
                 return PHRASAL_STANCES[(lemma, child.lower_)]
         if lemma == "warn":  # "warned that ..." is a report; "warned against ..." is handled above
             return None

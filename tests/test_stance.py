@@ -78,6 +78,9 @@ def reading_of(nlp, negotiation, sentence):
     ("Vale said several truce issues were still open.", "report"),
     # a negated passive future refuses nothing
     ("Odum said the truce answer had not been sent and would not be rushed.", "report"),
+    # pressing for a term demands it; pressing for the deal backs it
+    ("Vale pressed for the release of the captives before any truce.", "demand"),
+    ("Lind pressed for a truce agreement before the winter.", "support"),
 ])
 def test_stance_rules(nlp, talks, sentence, stance):
     assert reading_of(nlp, talks, sentence).stance == stance
