@@ -11,7 +11,7 @@ from .lexicon import (ANONYMOUS_SPEAKERS, COMMENTATOR_NOUNS, DEAL_CLOSING_VERBS,
                       REPORTING_VERBS, SETTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS,
                       WORKER_NOUNS)
 from .models import Holder
-from .stance import asks_for_action, has_obligation_modal, is_negated, states_stance
+from .stance import asks_for_action, has_obligation_modal, is_negated, names_both_sides, states_stance
 
 QUOTE_CHARS = "\"“”«»"
 _QUOTE_SPLIT = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
@@ -1062,7 +1062,7 @@ def _both_sides(token) -> bool:
     """'the two sides', 'both parties', and their people: 'officials on both sides', 'negotiators from both sides'
     (not 'officials on both sides of the border')."""
     if token.lemma_.lower() in ("side", "party") and token.tag_ == "NNS":
-        return any(c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in token.children)
+        return names_both_sides(token)
     return token.lemma_.lower() in _SPEAKER_NOUNS | ANONYMOUS_SPEAKERS and any(
         prep.dep_ == "prep" and prep.lower_ in ("on", "from", "of") and any(
             _both_sides(obj) and not any(c.dep_ == "prep" for c in obj.children)

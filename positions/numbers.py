@@ -149,6 +149,12 @@ _COMPARED_WITH = re.compile(r"(?:[a-z’']+\s+){0,3}(?:than|from)|compared (?:wi
 _LIST_ENDS = frozenset(("and", ", and", "or", ", or"))
 
 
+def _sets_against(between: str) -> bool:
+    """The words between two numbers set the second against the first: "to", "versus", "better than", "up from"."""
+    join = between.strip().lower()
+    return join in _SET_AGAINST or bool(_COMPARED_WITH.fullmatch(join.lstrip(", ")))
+
+
 def _inherit_units(quantities: list[Quantity], text: str) -> list[Quantity]:
     """A bare number takes the unit of the list it ends ("by 8, 8 and 7 percent"), else of the number it is set
     against ("passed by 515 votes to 29", "from 12 percent to 15", "30 percent is better than 25"), else of the
@@ -164,9 +170,7 @@ def _inherit_units(quantities: list[Quantity], text: str) -> list[Quantity]:
             quantities[n] = Quantity(q.value, following.unit, q.text, q.qualifier, q.start, q.end)
     out = []
     for n, q in enumerate(quantities):
-        join = text[out[n - 1].end:q.start].strip().lower() if n else ""
-        set_against = join in _SET_AGAINST or bool(_COMPARED_WITH.fullmatch(join.lstrip(", ")))
-        if not q.unit and n and out[n - 1].unit and set_against:
+        if not q.unit and n and out[n - 1].unit and _sets_against(text[out[n - 1].end:q.start]):
             q = Quantity(q.value, out[n - 1].unit, q.text, q.qualifier, q.start, q.end)
         if not q.unit:
             donors = sorted((abs(m - n), other.unit) for m, other in enumerate(quantities) if other.unit

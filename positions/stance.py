@@ -296,11 +296,16 @@ def _condition_in(anchor) -> StanceReading | None:
     return None
 
 
+def names_both_sides(token) -> bool:
+    """'the two sides', 'both parties'."""
+    return token.lemma_.lower() in ("side", "party") and token.tag_ == "NNS" and any(
+        c.lower_ in ("two", "both") and c.dep_ in ("nummod", "det", "predet") for c in token.children)
+
+
 def _obligation(verb) -> StanceReading:
     """'Eritrea must withdraw': a demand on a term; 'both sides should go further': a push for the deal, as a
     directive is (a third party's supports it)."""
-    on_both = any(c.dep_ == "nsubj" and c.lemma_.lower() in ("side", "party") and c.tag_ == "NNS" and any(
-        d.lower_ in ("two", "both", "all") for d in c.children) for c in verb.children)
+    on_both = any(c.dep_ == "nsubj" and names_both_sides(c) for c in verb.children)
     return StanceReading("demand", verb.text, kind="directive" if on_both else "obligation")
 
 
