@@ -100,7 +100,7 @@ NEGATIVE_EVALUATION = frozenset("""
 hurt harm damage undermine endanger jeopardize jeopardise threaten catastrophic disastrous mistake wrong costly
 dangerous counterproductive destabilize destabilise unfair illegal unjustified reckless irresponsible bully blackmail
 tragedy catastrophe disaster devastating devastate deplorable cripple ruin wreck sabotage trap betray betrayal
-surrender capitulation
+surrender capitulation mislead
 """.split())
 # "the best and last chance to reach a deal", "a historic offer": a favourable verdict on a term or a deal.
 POSITIVE_EVALUATION = frozenset("chance opportunity breakthrough optimistic hopeful historic generous fair reasonable".split())

@@ -24,7 +24,7 @@ from .parse_text import text_for_parser
 from .readers import iter_documents
 from .sentences import split_sentences
 from .side_positions import side_positions
-from .stance import classify_stance, stance_for_role, stance_near
+from .stance import classify_stance, settles_stance, stance_for_role, stance_near
 from .stance_model import StanceClassifier, make_stance_classifier, position_query, with_rules_vote
 from .store import Store
 from .topics import TopicModel, contextual_vectors
@@ -117,21 +117,25 @@ class Analyser:
                                  [(m.start, m.end) for m in mentions[d][i]]) for d, i in to_parse)
         parsed = dict(zip(to_parse, self.nlp.pipe(texts, batch_size=self.settings.pipeline.spacy_batch_size)))
 
-        positions = [self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d, process_rows[d])
+        settled: list[set[int]] = [set() for _ in documents]  # per document, rows whose stance the rules settle
+        positions = [self._positions(doc, split[d], topic_rows[d], priors[d], mentions[d], parsed, d, process_rows[d],
+                                     settled[d])
                      for d, doc in enumerate(documents)]
         if self.stance_classifier is not None:
-            positions = self._model_stances(split, positions)
+            positions = self._model_stances(split, positions, settled)
         return [AnalysedDocument(doc, tuple(split[d]), tuple(positions[d]), vectors[offsets[d]:offsets[d + 1]])
                 for d, doc in enumerate(documents)]
 
-    def _model_stances(self, split: list[list[Sentence]], positions: list[list[Position]]) -> list[list[Position]]:
+    def _model_stances(self, split: list[list[Sentence]], positions: list[list[Position]],
+                       settled: list[set[int]]) -> list[list[Position]]:
         """The stance model's reading of every position the sentence's holder states, in one batched call, with the
         rules' reading (the row's stance so far) as a vote. A second party's row from a relative clause keeps the
-        rules' reading of that clause."""
+        rules' reading of that clause, and a row in `settled` (per document) keeps the rules' stance."""
         parties = {p.id: p for p in self.negotiation.parties}
         topics = {t.id: t for t in self.negotiation.topics}
         where = [(d, k) for d, rows in enumerate(positions) for k, row in enumerate(rows)
-                 if row.party in parties and row.topic in topics and row.attribution != "relative_clause"]
+                 if row.party in parties and row.topic in topics and row.attribution != "relative_clause"
+                 and k not in settled[d]]
         queries = [position_query(parties[row.party], topics[row.topic], split[d][row.sentence_index].text)
                    for d, k in where for row in [positions[d][k]]]
         calls = self.stance_classifier.classify(queries)
@@ -143,7 +147,7 @@ class Analyser:
         return updated
 
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,
-                   d, process_row=None) -> list[Position]:
+                   d, process_row=None, settled: set[int] | None = None) -> list[Position]:
         positions: list[Position] = []
         paragraph, context_party, document_party, context_speaker = -1, None, None, None
         quoted = None  # the holder of the quotation the previous sentence of the paragraph ended with (or none)
@@ -201,10 +205,11 @@ class Analyser:
             others = frozenset(t for t, p in token_party.items() if p != holder.party)
             own = frozenset(t for t, p in token_party.items() if p == holder.party)
             reading = classify_stance(doc_tokens, finding.anchor, others, own)
+            settled_by_rules = settles_stance(reading)
             stance = stance_for_role(reading, self.aliases.role(holder.party))
             own_rows = []
             for match in matches:
-                if len(matches) > 1:
+                if len(matches) > 1 and not settled_by_rules:
                     stance = stance_for_role(self._stance_on(doc_tokens, finding.anchor, match, reading),
                                              self.aliases.role(holder.party))
                 numbers = _numbers_for_topic(quantities, match, matches, self.topic_model)
@@ -213,9 +218,12 @@ class Analyser:
                     party=holder.party, topic=match.topic, stance=stance, attribution=holder.attribution,
                     speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
+            first = len(positions)
             positions.extend(own_rows)
             for party in joint_holders(doc_tokens, finding.anchor, token_party, holder.party, self.aliases.two_sides()):
                 positions.extend(replace(row, party=party, attribution="joint_subject") for row in own_rows)
+            if settled_by_rules and settled is not None:
+                settled.update(range(first, len(positions)))
             positions.extend(self._side_rows(doc_tokens, token_party, holder, matches, base))
         return positions
 

@@ -1,6 +1,7 @@
 """Stance of the holder: demand, propose, accept, reject, support, oppose or report, with negation."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .lexicon import (ABANDON_VERBS, AGREEMENT_VERBS, ANONYMOUS_SPEAKERS, ASSISTANCE_WORDS, COMMITMENT_VERBS,
@@ -26,7 +27,7 @@ class StanceReading:
     negated: bool = False
     # how it was read: "word" (a stance word), "condition", "directive" ("X should accept", "both sides should go
     # further"), "obligation" ("Eritrea must withdraw"), "vow" ("X vows to ...", "could ... if ..."), "announcement"
-    # ("X said it would cut jobs"), "terms" (a plan's terms spelled out)
+    # ("X said it would cut jobs"), "terms" (a plan's terms spelled out), "status" (how the talks stand)
     kind: str = "word"
 
 
@@ -161,6 +162,12 @@ def _keeps_demand(token) -> bool:
                for c in token.subtree)
 
 
+def settles_stance(reading: StanceReading) -> bool:
+    """A reading the stance model does not overrule: how the talks stand (states_talks_status) is a report, while the
+    model, trained on positions, reads the talk of a deal in it as an acceptance."""
+    return reading.kind == "status"
+
+
 def stance_for_role(reading: StanceReading, role: str | None) -> str:
     """A mediator or third party is not the one asked to agree: its acceptance of a deal, its call on a party to
     accept, its vow to keep working for a deal and its readiness to help the process all support it. What it says a
@@ -183,6 +190,8 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
     """
     if anchor is None:
         return StanceReading("report", None)
+    if states_talks_status(doc):
+        return StanceReading("report", None, kind="status")
     start = doc[anchor]
     if start.dep_ == "parataxis" and start.lemma_.lower() in SPEECH_VERBS and start.head.i != start.i:
         start = start.head  # "Nine percent, he said, would not make up for ...": the reported clause is the head
@@ -215,6 +224,46 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
             c.dep_ == "ccomp" for c in start.children):
         return StanceReading("oppose", start.text, kind="warning")  # "warned that closing the offices would ..."
     return reading
+
+
+# How the talks stand, said without taking a side: "no new movement", "we still don't have an agreement", "a
+# productive discussion", "more work to do", "closer than ever to a deal", "negotiators would keep working".
+_TALKS_STATUS = re.compile(
+    r"\bno\s+(?:new\s+|real\s+|significant\s+|major\s+)?(?:movement|progress|breakthrough)"
+    r"|\b(?:still|yet)\s+(?:no|not|don'?t|do\s+not|does\s+not|did\s+not|have\s+not|haven'?t)\b[^.;]{0,30}?"
+    r"\b(?:agreement|deal)"
+    r"|\bnot\s+there\s+yet"
+    r"|\b(?:productive|constructive|frank|useful|good|candid|positive|cordial)\s+"
+    r"(?:discussion|meeting|talk|conversation|session|exchange)s?\b"
+    r"|\b(?:talks|meeting|discussions?|negotiations|session)\s+(?:\w+\s+){0,2}"
+    r"(?:productive|constructive|useful|positive|frank|cordial)\b"
+    r"|\b(?:possible|difficult|hard)\s+to\s+(?:reach|get|strike|find|conclude)\b"
+    r"|\bcloser\s+(?:than\s+ever\s+)?to\s+(?:a|an)\s+(?:deal|agreement)"
+    r"|\bwork\s+(?:still\s+)?to\s+(?:do|be\s+done)\b"
+    r"|\b(?:keep|continue)\s+(?:talking|working|negotiating)\b(?!\s+(?:to|with|for|toward|towards)\b)"
+    r"|\b(?:talks|negotiations)\s+(?:would|will)\s+(?:continue|resume)\b",
+    re.IGNORECASE)
+
+
+def states_talks_status(doc) -> bool:
+    """The sentence says how the talks stand and nothing else takes a side: no stance word, appeal or "must" outside
+    the status phrase ("we had a productive discussion", "there is still work to do"). A status is a report, whatever
+    the talk of a deal in it suggests ("we still don't have an agreement" accepts nothing)."""
+    spans = [m.span() for m in _TALKS_STATUS.finditer(doc.text)]
+    if not spans:
+        return False
+    for token in doc:
+        if any(start <= token.idx < end for start, end in spans):
+            continue
+        if token.lower_ in MODALS_OF_OBLIGATION or token.lemma_.lower() in NEGATIVE_EVALUATION:
+            return False
+        if token.pos_ in ("VERB", "AUX", "ADJ") and _cue_of(token) is not None:
+            return False
+        if _is_noun(token) and _cue_of(token) in ("propose", "demand", "reject", "oppose"):
+            return False  # "a demand", "their offer"; "an agreement" is the deal talked about, not an acceptance
+        if token.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ == "xcomp" for c in token.children):
+            return False  # "urged them to keep talking"
+    return True
 
 
 def _urges_after_faulting(start, directive) -> bool:

@@ -17,7 +17,7 @@ from .evaluation import confusion_lines
 from .holders import AliasIndex, find_holder, mention_tokens
 from .models import STANCES
 from .parse_text import text_for_parser
-from .stance import StanceReading, classify_stance, stance_for_role
+from .stance import StanceReading, classify_stance, settles_stance, stance_for_role
 from .stance_model import StanceClassifier, stance_row_query, with_rules_vote
 
 REQUIRED = ("sentence", "holder_aliases", "holder_role", "stance")
@@ -90,7 +90,8 @@ def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None 
         rule_hits += predicted == row["stance"]
         if calls is not None:
             model_alone_hits += calls[number].stance == row["stance"]
-            predicted = with_rules_vote(calls[number], predicted, rules_weight)
+            if not settles_stance(reading):
+                predicted = with_rules_vote(calls[number], predicted, rules_weight)
         right = predicted == row["stance"]
         hits += right
         holder_found += found

@@ -2,7 +2,7 @@
 import pytest
 from reading_support import read_reading
 
-from positions.stance import stance_for_role
+from positions.stance import settles_stance, stance_for_role
 
 
 def reading_of(nlp, negotiation, sentence):
@@ -110,6 +110,36 @@ def test_declining_to_comment_is_no_refusal(nlp, talks):
 ])
 def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
     assert stance_for_role(reading_of(nlp, talks, sentence), role) == stance
+
+
+@pytest.mark.parametrize("sentence", [
+    "\"We still don't have an agreement on the truce,\" Vale told reporters.",
+    "Odum said the truce talks had been productive but that there was more work to do.",
+    "Vale said it was possible to reach a truce deal by the end of the week.",
+    "Odum said the two sides were closer than ever to a truce agreement, but not there yet.",
+    "Vale said there had been no new movement on the truce and that negotiators would keep talking through the night.",
+])
+def test_how_the_talks_stand_is_a_report_the_model_may_not_overrule(nlp, talks, sentence):
+    reading = reading_of(nlp, talks, sentence)
+    assert (reading.stance, reading.kind) == ("report", "status") and settles_stance(reading)
+
+
+@pytest.mark.parametrize("sentence, stance", [
+    # beside a stance word, an appeal, an obligation or a verdict, the status is not all that is said
+    ("Vale said the talks had been productive and demanded that Southland free the captives before any truce.",
+     "demand"),
+    ("Odum said there was more work to do and that Southland would never accept the truce plan.", "reject"),
+    ("Vale said it was possible to reach a truce deal, but Southland must first free the captives.", "demand"),
+    ("Odum said the truce plan was a mistake that made it difficult to reach a settlement.", "oppose"),
+])
+def test_a_status_beside_a_stance_is_no_status(nlp, talks, sentence, stance):
+    reading = reading_of(nlp, talks, sentence)
+    assert reading.kind != "status" and reading.stance == stance
+
+
+def test_working_with_someone_is_no_status(nlp, talks):
+    reading = reading_of(nlp, talks, "Lind said Broker State would keep working with both sides on the truce.")
+    assert not settles_stance(reading) and stance_for_role(reading, "mediator") == "support"
 
 
 def test_calling_off_is_no_call(nlp, talks):

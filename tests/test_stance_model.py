@@ -103,6 +103,27 @@ def test_the_pipeline_adds_the_rules_vote_to_the_model(tmp_path, store, tiny_neg
     assert list(demanded["stance"]) == [expected]  # the rules read "demanded" as a demand
 
 
+class ConfidentAccept:
+    """A fake classifier sure that every position is an acceptance (as the model reads talk of a deal)."""
+
+    def classify(self, queries):
+        return [_call(accept=0.97, report=0.03) for _ in queries]
+
+
+def test_the_model_does_not_overrule_how_the_talks_stand(tmp_path, store, tiny_negotiation, fake_embedder):
+    analyser = load_analyser(load_negotiation(tiny_negotiation), Settings(), fake_embedder)
+    analyser.stance_classifier = ConfidentAccept()
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Harbour talks\ndate: 2024-05-08\n---\n"
+        "The Dockworkers Union said there was still no agreement on the pay raise and that more work was to be done, "
+        "Maria Lopez said.\n\nThe Dockworkers Union demanded a 20 percent raise over three years, Maria Lopez said.\n",
+        encoding="utf-8")
+    ingest([str(tmp_path / "a.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+    stance = {text.split()[3]: s for text, s in zip(rows["sentence"], rows["stance"]) if isinstance(s, str)}
+    assert stance == {"said": "report", "demanded": "accept"}
+
+
 def test_examples_from_both_kinds_of_labels(tiny_negotiation):
     rows = [{"sentence": "The crew rejected the offer.", "holder": "Crew", "holder_aliases": ["crew"],
              "holder_role": "principal", "topic": "pay", "stance": "reject"},
