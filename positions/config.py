@@ -75,8 +75,9 @@ class StanceSettings:
                                                   "offline all-MiniLM-L6-v2).")
     batch_size: int = setting(32, "Positions per stance-model batch.")
     rules_weight: float = setting(
-        0.5, "Vote of the dependency rules' stance added to the model's probabilities (0 = the model alone); 0.5 "
-             "was best on each development negotiation the model was not trained on, chosen on the other five.")
+        0.5, "Vote of the dependency rules' stance added to the model's probabilities (0 = the model alone, also on "
+             "what the rules settle: a status of the talks); 0.5 was best on each development negotiation the model "
+             "was not trained on, chosen on the other five.")
 
 
 @dataclass(frozen=True)

@@ -130,12 +130,14 @@ class Analyser:
                        settled: list[set[int]]) -> list[list[Position]]:
         """The stance model's reading of every position the sentence's holder states, in one batched call, with the
         rules' reading (the row's stance so far) as a vote. A second party's row from a relative clause keeps the
-        rules' reading of that clause, and a row in `settled` (per document) keeps the rules' stance."""
+        rules' reading of that clause, and a row in `settled` (per document) keeps the rules' stance unless the rules
+        have no vote (stance.rules_weight=0: the model alone)."""
         parties = {p.id: p for p in self.negotiation.parties}
         topics = {t.id: t for t in self.negotiation.topics}
+        rules_vote = self.settings.stance.rules_weight > 0
         where = [(d, k) for d, rows in enumerate(positions) for k, row in enumerate(rows)
                  if row.party in parties and row.topic in topics and row.attribution != "relative_clause"
-                 and k not in settled[d]]
+                 and not (rules_vote and k in settled[d])]
         queries = [position_query(parties[row.party], topics[row.topic], split[d][row.sentence_index].text)
                    for d, k in where for row in [positions[d][k]]]
         calls = self.stance_classifier.classify(queries)

@@ -90,7 +90,7 @@ def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None 
         rule_hits += predicted == row["stance"]
         if calls is not None:
             model_alone_hits += calls[number].stance == row["stance"]
-            if not settles_stance(reading):
+            if rules_weight <= 0 or not settles_stance(reading):
                 predicted = with_rules_vote(calls[number], predicted, rules_weight)
         right = predicted == row["stance"]
         hits += right

@@ -110,8 +110,11 @@ class ConfidentAccept:
         return [_call(accept=0.97, report=0.03) for _ in queries]
 
 
-def test_the_model_does_not_overrule_how_the_talks_stand(tmp_path, store, tiny_negotiation, fake_embedder):
-    analyser = load_analyser(load_negotiation(tiny_negotiation), Settings(), fake_embedder)
+@pytest.mark.parametrize("rules_weight, status", [(0.5, "report"), (0.0, "accept")])  # 0: the model alone
+def test_the_model_does_not_overrule_how_the_talks_stand(tmp_path, store, tiny_negotiation, fake_embedder,
+                                                         rules_weight, status):
+    settings = with_overrides(Settings(), {"stance.rules_weight": rules_weight})
+    analyser = load_analyser(load_negotiation(tiny_negotiation), settings, fake_embedder)
     analyser.stance_classifier = ConfidentAccept()
     (tmp_path / "a.md").write_text(
         "---\ntitle: Harbour talks\ndate: 2024-05-08\n---\n"
@@ -121,7 +124,7 @@ def test_the_model_does_not_overrule_how_the_talks_stand(tmp_path, store, tiny_n
     ingest([str(tmp_path / "a.md")], store, analyser)
     rows = store.statements("harbour-talks")
     stance = {text.split()[3]: s for text, s in zip(rows["sentence"], rows["stance"]) if isinstance(s, str)}
-    assert stance == {"said": "report", "demanded": "accept"}
+    assert stance == {"said": status, "demanded": "accept"}
 
 
 def test_examples_from_both_kinds_of_labels(tiny_negotiation):
