@@ -165,7 +165,7 @@ def _keeps_demand(token) -> bool:
 def settles_stance(reading: StanceReading) -> bool:
     """A reading the stance model does not overrule: how the talks stand (states_talks_status) is a report, while the
     model, trained on positions, reads the talk of a deal in it as an acceptance."""
-    return reading.kind == "status"
+    return reading.kind in ("status", "aspiration")
 
 
 def stance_for_role(reading: StanceReading, role: str | None) -> str:
@@ -192,6 +192,9 @@ def classify_stance(doc, anchor: int | None, other_parties: frozenset[int] = fro
         return StanceReading("report", None)
     if states_talks_status(doc):
         return StanceReading("report", None, kind="status")
+    wish = _only_says(doc, _DEAL_ASPIRATION)
+    if wish is not None:
+        return StanceReading("support", wish.split()[0], kind="aspiration")
     start = doc[anchor]
     if start.dep_ == "parataxis" and start.lemma_.lower() in SPEECH_VERBS and start.head.i != start.i:
         start = start.head  # "Nine percent, he said, would not make up for ...": the reported clause is the head
@@ -245,25 +248,44 @@ _TALKS_STATUS = re.compile(
     re.IGNORECASE)
 
 
-def states_talks_status(doc) -> bool:
-    """The sentence says how the talks stand and nothing else takes a side: no stance word, appeal or "must" outside
-    the status phrase ("we had a productive discussion", "there is still work to do"). A status is a report, whatever
-    the talk of a deal in it suggests ("we still don't have an agreement" accepts nothing)."""
-    spans = [m.span() for m in _TALKS_STATUS.finditer(doc.text)]
+# A wish for a deal not yet made, whoever states it: "hoped to reach a fair deal", "remains committed to reaching an
+# agreement", "our goal is to reach a fair agreement", "would prefer a negotiated solution". Not readiness to conclude
+# "on the basis of" a text, which accepts it.
+_DEAL_ASPIRATION = re.compile(
+    r"\b(?:hope[sd]?|hoping|committed|ready|goal|wants?|wanted|aim(?:s|ed)?|determined|eager|intend(?:s|ed)?|"
+    r"look(?:s|ed|ing)?\s+forward|prefer(?:s|red)?|keen)\b[^.;]{0,40}?"
+    r"\b(?:reach(?:ing)?|conclud(?:e|ing)|get(?:ting)?|strik(?:e|ing)(?=\s+(?:a|an|the)\b)|secur(?:e|ing)|"
+    r"finali[sz](?:e|ing)|achiev(?:e|ing)|negotiated)\b[^.;]{0,35}?\b(?:deal|agreement|accord|contract|settlement|solution)s?\b"
+    r"(?![^.;]{0,30}\bbasis\b)",
+    re.IGNORECASE)
+
+
+def _only_says(doc, pattern: re.Pattern) -> str | None:
+    """The first match of `pattern` when nothing outside the matches takes a side (no stance word but nouns for the
+    deal, no appeal to act, no "must", no verdict), else None."""
+    spans = [m.span() for m in pattern.finditer(doc.text)]
     if not spans:
-        return False
+        return None
     for token in doc:
         if any(start <= token.idx < end for start, end in spans):
             continue
         if token.lower_ in MODALS_OF_OBLIGATION or token.lemma_.lower() in NEGATIVE_EVALUATION:
-            return False
+            return None
         if token.pos_ in ("VERB", "AUX", "ADJ") and _cue_of(token) is not None:
-            return False
+            return None
         if _is_noun(token) and _cue_of(token) in ("propose", "demand", "reject", "oppose"):
-            return False  # "a demand", "their offer"; "an agreement" is the deal talked about, not an acceptance
+            return None  # "a demand", "their offer"; "an agreement" is the deal talked about, not an acceptance
         if token.lemma_.lower() in DIRECTIVE_VERBS and any(c.dep_ == "xcomp" for c in token.children):
-            return False  # "urged them to keep talking"
-    return True
+            return None  # "urged them to keep talking"
+    start, end = spans[0]
+    return doc.text[start:end]
+
+
+def states_talks_status(doc) -> bool:
+    """The sentence says how the talks stand and nothing else takes a side: no stance word, appeal or "must" outside
+    the status phrase ("we had a productive discussion", "there is still work to do"). A status is a report, whatever
+    the talk of a deal in it suggests ("we still don't have an agreement" accepts nothing)."""
+    return _only_says(doc, _TALKS_STATUS) is not None
 
 
 def _urges_after_faulting(start, directive) -> bool:

@@ -137,6 +137,30 @@ def test_a_status_beside_a_stance_is_no_status(nlp, talks, sentence, stance):
     assert reading.kind != "status" and reading.stance == stance
 
 
+@pytest.mark.parametrize("sentence", [
+    "Odum said Southland still hoped to reach a fair truce agreement before the winter.",
+    "Vale said Northland remained committed to reaching a truce deal.",
+    "\"Our goal is, and continues to be, to reach a fair and reasonable truce agreement,\" Odum said.",
+])
+def test_wishing_for_a_deal_not_yet_made_supports_it(nlp, talks, sentence):
+    reading = reading_of(nlp, talks, sentence)
+    assert (reading.stance, reading.kind) == ("support", "aspiration") and settles_stance(reading)
+
+
+@pytest.mark.parametrize("sentence", [
+    # ready to conclude on the basis of a text accepts it; a wish beside a demand is the demand
+    "Vale said Northland was ready to conclude a truce deal on the basis of the mediator's proposals.",
+    "Odum said Southland hoped to reach a truce deal but demanded that the captives be freed first.",
+])
+def test_a_wish_on_terms_or_beside_a_stance_is_not_settled(nlp, talks, sentence):
+    assert not settles_stance(reading_of(nlp, talks, sentence))
+
+
+def test_a_strike_is_no_striking_of_a_deal(nlp, talks):
+    sentence = "Vale said Northland hoped that a strike could be avoided before the truce deal expired."
+    assert reading_of(nlp, talks, sentence).kind != "aspiration"
+
+
 def test_working_with_someone_is_no_status(nlp, talks):
     reading = reading_of(nlp, talks, "Lind said Broker State would keep working with both sides on the truce.")
     assert not settles_stance(reading) and stance_for_role(reading, "mediator") == "support"
