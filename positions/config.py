@@ -76,8 +76,8 @@ class StanceSettings:
     batch_size: int = setting(32, "Positions per stance-model batch.")
     rules_weight: float = setting(
         0.5, "Vote of the dependency rules' stance added to the model's probabilities (0 = the model alone, also on "
-             "what the rules settle: a status of the talks); 0.5 was best on each development negotiation the model "
-             "was not trained on, chosen on the other five.")
+             "what the rules settle: how the talks stand, a wish for a deal); 0.5 was best on each development "
+             "negotiation the model was not trained on, chosen on the other five.")
 
 
 @dataclass(frozen=True)

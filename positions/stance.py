@@ -27,7 +27,8 @@ class StanceReading:
     negated: bool = False
     # how it was read: "word" (a stance word), "condition", "directive" ("X should accept", "both sides should go
     # further"), "obligation" ("Eritrea must withdraw"), "vow" ("X vows to ...", "could ... if ..."), "announcement"
-    # ("X said it would cut jobs"), "terms" (a plan's terms spelled out), "status" (how the talks stand)
+    # ("X said it would cut jobs"), "terms" (a plan's terms spelled out), "status" (how the talks stand),
+    # "aspiration" ("hoped to reach a fair deal")
     kind: str = "word"
 
 
@@ -163,8 +164,9 @@ def _keeps_demand(token) -> bool:
 
 
 def settles_stance(reading: StanceReading) -> bool:
-    """A reading the stance model does not overrule: how the talks stand (states_talks_status) is a report, while the
-    model, trained on positions, reads the talk of a deal in it as an acceptance."""
+    """A reading the stance model does not overrule, where the model, trained on positions, reads the talk of a deal
+    as an acceptance: how the talks stand (states_talks_status) is a report, a wish for a deal not yet made
+    (_DEAL_ASPIRATION) supports it."""
     return reading.kind in ("status", "aspiration")
 
 
@@ -255,8 +257,8 @@ _DEAL_ASPIRATION = re.compile(
     r"\b(?:hope[sd]?|hoping|committed|ready|goal|wants?|wanted|aim(?:s|ed)?|determined|eager|intend(?:s|ed)?|"
     r"look(?:s|ed|ing)?\s+forward|prefer(?:s|red)?|keen)\b[^.;]{0,40}?"
     r"\b(?:reach(?:ing)?|conclud(?:e|ing)|get(?:ting)?|strik(?:e|ing)(?=\s+(?:a|an|the)\b)|secur(?:e|ing)|"
-    r"finali[sz](?:e|ing)|achiev(?:e|ing)|negotiated)\b[^.;]{0,35}?\b(?:deal|agreement|accord|contract|settlement|solution)s?\b"
-    r"(?![^.;]{0,30}\bbasis\b)",
+    r"finali[sz](?:e|ing)|achiev(?:e|ing)|negotiated)\b[^.;]{0,35}?"
+    r"\b(?:deal|agreement|accord|contract|settlement|solution)s?\b(?![^.;]{0,30}\bbasis\b)",
     re.IGNORECASE)
 
 

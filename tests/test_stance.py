@@ -112,16 +112,23 @@ def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
     assert stance_for_role(reading_of(nlp, talks, sentence), role) == stance
 
 
-@pytest.mark.parametrize("sentence", [
-    "\"We still don't have an agreement on the truce,\" Vale told reporters.",
-    "Odum said the truce talks had been productive but that there was more work to do.",
-    "Vale said it was possible to reach a truce deal by the end of the week.",
-    "Odum said the two sides were closer than ever to a truce agreement, but not there yet.",
-    "Vale said there had been no new movement on the truce and that negotiators would keep talking through the night.",
+@pytest.mark.parametrize("sentence, stance, kind", [
+    # how the talks stand is a report
+    ("\"We still don't have an agreement on the truce,\" Vale told reporters.", "report", "status"),
+    ("Odum said the truce talks had been productive but that there was more work to do.", "report", "status"),
+    ("Vale said it was possible to reach a truce deal by the end of the week.", "report", "status"),
+    ("Odum said the two sides were closer than ever to a truce agreement, but not there yet.", "report", "status"),
+    ("Vale said there had been no new movement on the truce and that negotiators would keep talking through the "
+     "night.", "report", "status"),
+    # a wish for a deal not yet made supports it
+    ("Odum said Southland still hoped to reach a fair truce agreement before the winter.", "support", "aspiration"),
+    ("Vale said Northland remained committed to reaching a truce deal.", "support", "aspiration"),
+    ("\"Our goal is, and continues to be, to reach a fair and reasonable truce agreement,\" Odum said.", "support",
+     "aspiration"),
 ])
-def test_how_the_talks_stand_is_a_report_the_model_may_not_overrule(nlp, talks, sentence):
+def test_readings_the_model_may_not_overrule(nlp, talks, sentence, stance, kind):
     reading = reading_of(nlp, talks, sentence)
-    assert (reading.stance, reading.kind) == ("report", "status") and settles_stance(reading)
+    assert (reading.stance, reading.kind) == (stance, kind) and settles_stance(reading)
 
 
 @pytest.mark.parametrize("sentence, stance", [
@@ -135,16 +142,6 @@ def test_how_the_talks_stand_is_a_report_the_model_may_not_overrule(nlp, talks, 
 def test_a_status_beside_a_stance_is_no_status(nlp, talks, sentence, stance):
     reading = reading_of(nlp, talks, sentence)
     assert reading.kind != "status" and reading.stance == stance
-
-
-@pytest.mark.parametrize("sentence", [
-    "Odum said Southland still hoped to reach a fair truce agreement before the winter.",
-    "Vale said Northland remained committed to reaching a truce deal.",
-    "\"Our goal is, and continues to be, to reach a fair and reasonable truce agreement,\" Odum said.",
-])
-def test_wishing_for_a_deal_not_yet_made_supports_it(nlp, talks, sentence):
-    reading = reading_of(nlp, talks, sentence)
-    assert (reading.stance, reading.kind) == ("support", "aspiration") and settles_stance(reading)
 
 
 @pytest.mark.parametrize("sentence", [
