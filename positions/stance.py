@@ -258,7 +258,7 @@ _DEAL_ASPIRATION = re.compile(
     r"look(?:s|ed|ing)?\s+forward|prefer(?:s|red)?|keen)\b[^.;]{0,40}?"
     r"\b(?:reach(?:ing)?|conclud(?:e|ing)|get(?:ting)?|strik(?:e|ing)(?=\s+(?:a|an|the)\b)|secur(?:e|ing)|"
     r"finali[sz](?:e|ing)|achiev(?:e|ing)|negotiated)\b[^.;]{0,35}?"
-    r"\b(?:deal|agreement|accord|contract|settlement|solution)s?\b(?![^.;]{0,30}\bbasis\b)",
+    r"\b(?:" + "|".join(sorted(DEAL_NOUNS | {"solution"})) + r")s?\b(?![^.;]{0,30}\bbasis\b)",
     re.IGNORECASE)
 
 

@@ -123,6 +123,7 @@ def test_urging_a_party_to_act(nlp, talks, sentence, role, stance):
     # a wish for a deal not yet made supports it
     ("Odum said Southland still hoped to reach a fair truce agreement before the winter.", "support", "aspiration"),
     ("Vale said Northland remained committed to reaching a truce deal.", "support", "aspiration"),
+    ("Odum said Southland still hoped to reach a compromise on the truce.", "support", "aspiration"),
     ("\"Our goal is, and continues to be, to reach a fair and reasonable truce agreement,\" Odum said.", "support",
      "aspiration"),
 ])
