@@ -11,7 +11,7 @@ from .lexicon import (ANONYMOUS_SPEAKERS, COMMENTATOR_NOUNS, DEAL_CLOSING_VERBS,
                       REPORTING_VERBS, SETTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS,
                       WORKER_NOUNS)
 from .models import Holder
-from .stance import asks_for_action, has_obligation_modal, is_negated, names_both_sides, states_stance
+from .stance import acts_collectively, asks_for_action, has_obligation_modal, is_negated, names_both_sides, states_stance
 
 QUOTE_CHARS = "\"“”«»"
 _QUOTE_SPLIT = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
@@ -498,6 +498,8 @@ def _is_statement_verb(token) -> bool:
         return True
     if lemma in DIRECTIVE_VERBS and asks_for_action(token):
         return True  # "the union asked the company to restore the pension"
+    if acts_collectively(token) and token.dep_ not in ("relcl", "acl"):
+        return True  # "thousands of writers went on strike", not "the last time they went on strike"
     return any((lemma, child.lower_) in PHRASAL_STANCES for child in token.children if child.dep_ in ("prt", "prep"))
 
 

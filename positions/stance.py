@@ -68,6 +68,45 @@ def verb_lemma(token) -> str:
     return lemma
 
 
+# A party's people acting together for their side: "went on strike", "walked out", "walked off the job",
+# "picketed", "marched", "stayed on the picket lines", "staged a walkout".
+_ACTION_VERBS = frozenset("picket march rally demonstrate".split())
+_STOPPAGE_NOUNS = frozenset("strike walkout stoppage line".split())  # "line": of pickets, see _is_stoppage
+_STOPPAGE_VERBS = frozenset("go stay remain stage call begin join".split())
+_ARMED_NOUNS = frozenset("troop force soldier army military militant fighter tank unit".split())
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def acts_collectively(verb) -> bool:
+    """Whether a verb is a collective act of protest by its subject's side (not troops marching, and not one
+    dated "in 2008": history)."""
+    if verb.pos_ != "VERB" or any(t.lemma_.lower() in _ARMED_NOUNS for c in verb.children
+                                  if c.dep_ in ("nsubj", "nsubjpass") for t in c.subtree):
+        return False
+    if any(c.dep_ == "prep" and c.lower_ == "in" and any(_YEAR.fullmatch(t.text) for t in c.subtree)
+           for c in verb.children):
+        return False
+    word = verb.lower_  # the small model lemmatises "staged" as "stag": the regular base forms count too
+    lemmas = {verb.lemma_.lower(), word, word[:-1], word[:-2], word[:-3], word[:-3] + "e"}
+    if lemmas & _ACTION_VERBS:
+        return True
+    if "walk" in lemmas:
+        return any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in ("out", "off") for c in verb.children)
+    if not lemmas & _STOPPAGE_VERBS:
+        return False
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    objects += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children
+                if g.dep_ == "pobj"]
+    return any(_is_stoppage(o) for o in objects)
+
+
+def _is_stoppage(noun) -> bool:
+    lemma = noun.lemma_.lower()
+    if lemma == "line":
+        return any(c.lemma_.lower() in ("picket", "pickets") for c in noun.children)
+    return lemma in _STOPPAGE_NOUNS and noun.tag_ != "NNS"  # "launched strikes" are attacks
+
+
 def _cue_of(token) -> str | None:
     """The stance a single token expresses by itself, if any."""
     lemma = verb_lemma(token) if token.pos_ in ("VERB", "AUX") else token.lemma_.lower()
@@ -78,6 +117,8 @@ def _cue_of(token) -> str | None:
                                                       for g in child.children):
                     return "support"  # "pressed for a deal": that it happen; "pressed for lower costs" demands
                 return PHRASAL_STANCES[(lemma, child.lower_)]
+        if acts_collectively(token):
+            return "support"
         if lemma == "warn":  # "warned that ..." is a report; "warned against ..." is handled above
             return None
         if lemma in ("call", "appeal"):  # "called for"; "called on the operators to guarantee ...", "appealed to

@@ -725,3 +725,47 @@ def test_a_bare_title_that_ends_one_partys_aliases_speaks_for_it(nlp, tiny_negot
     # "port managers" is an alias of the Port Authority only
     holder, _ = read(nlp, load_negotiation(tiny_negotiation), sentence)
     assert holder.party == "port"
+
+
+@pytest.fixture(scope="module")
+def dock_dispute(tmp_path_factory):
+    """A made-up labour dispute whose union calls its members dockworkers."""
+    folder = tmp_path_factory.mktemp("dock")
+    (folder / "parties.yaml").write_text(
+        "parties:\n"
+        "  - id: union\n    name: Dockworkers Union\n    aliases: [Dockworkers Union, the union, dockworkers]\n"
+        "  - id: port\n    name: Port Authority\n    aliases: [Port Authority, port managers]\n", encoding="utf-8")
+    (folder / "topics.yaml").write_text(
+        "topics:\n  - id: strike\n    name: Strike\n    description: The walkout.\n    keywords: [strike, walkout]\n",
+        encoding="utf-8")
+    return load_negotiation(folder)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Thousands of dockworkers went on strike on Tuesday after the talks collapsed.",
+    "About 12,000 dockworkers walked off the job at midnight.",
+    "Hundreds of dockworkers marched outside the harbour office before dawn.",
+    "The Dockworkers Union staged a walkout at three terminals on Friday.",
+    "Dockworkers have stayed on the picket lines through the holidays.",
+])
+def test_a_collective_act_of_a_sides_people_supports_it(nlp, dock_dispute, sentence):
+    holder, stance = read(nlp, dock_dispute, sentence)
+    assert (holder.party, stance) == ("union", "support")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The last time the dockworkers went on strike, in 2008, the walkout lasted 57 days.",
+    "The port managers said the terminals the dockworkers had picketed were open again.",
+])
+def test_a_collective_act_in_history_or_in_passing_is_none(nlp, dock_dispute, sentence):
+    holder, _ = read(nlp, dock_dispute, sentence)
+    assert holder.party != "union"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Northern troops marched into the border town on Sunday.",
+    "Northland launched strikes on Southern positions overnight.",
+])
+def test_armed_marches_and_strikes_are_no_protest(nlp, talks, sentence):
+    holder, _ = read(nlp, talks, sentence)
+    assert holder.party is None
