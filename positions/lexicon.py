@@ -20,7 +20,8 @@ claim insist
 STANCE_VERBS: dict[str, str] = {
     **dict.fromkeys("demand insist require condition seek want urge need".split(), "demand"),
     **dict.fromkeys("propose offer suggest present table submit float outline unveil draft pitch".split(), "propose"),
-    **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse settle".split(), "accept"),
+    **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse settle adopt".split(),
+                    "accept"),
     **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),
     **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press hope".split(),
                     "support"),
@@ -37,7 +38,8 @@ PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("throw", "out"): "reject", ("shoot", "down"): "reject", ("knock", "back"): "reject", ("turn", "down"): "reject", ("walk", "away"): "reject",
     ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose", ("vote", "down"): "oppose",
     ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
-    ("stand", "behind"): "support", ("stand", "with"): "support",
+    ("stand", "behind"): "support", ("stand", "with"): "support", ("throw", "behind"): "support",
+    ("lobby", "against"): "oppose",
 }
 
 STANCE_NOUNS: dict[str, str] = {
@@ -111,7 +113,7 @@ FAVOURABLE_ADVERBS = frozenset("favorably favourably positively warmly".split())
 FUTURE_MODALS = frozenset("will would shall 'll".split())
 
 # "urged Hamas to accept the deal": asking another party to agree favours the deal (support), it sets no term.
-DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell appeal implore".split())
+DIRECTIVE_VERBS = frozenset("urge ask press call push encourage tell appeal implore lobby".split())
 # "stood ready to help the parties reach an agreement": offers to assist the process (a third party's support).
 ASSISTANCE_WORDS = frozenset("help assist facilitate support verify mediate guarantor guarantee host".split())
 # "urged Washington to resolve the standoff": urging a named party to act (by a third party, support for a settlement).

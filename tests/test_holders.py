@@ -769,3 +769,14 @@ def test_a_collective_act_in_history_or_in_passing_is_none(nlp, dock_dispute, se
 def test_armed_marches_and_strikes_are_no_protest(nlp, talks, sentence):
     holder, _ = read(nlp, talks, sentence)
     assert holder.party is None
+
+
+@pytest.mark.parametrize("sentence, party, stance", [
+    ("Northland formally adopted the truce framework on Friday.", "north", "accept"),
+    ("Southland has lobbied against the truce for weeks.", "south", "oppose"),
+    ("Northern officials lobbied foreign governments to back the truce.", "north", "support"),
+    ("Northland threw its weight behind the truce plan.", "north", "support"),
+])
+def test_adopting_lobbying_and_throwing_weight_behind(nlp, talks, sentence, party, stance):
+    holder, got = read(nlp, talks, sentence)
+    assert (holder.party, got) == (party, stance)
