@@ -39,7 +39,7 @@ PHRASAL_STANCES: dict[tuple[str, str], str] = {
     ("back", "away"): "reject", ("vote", "for"): "support", ("vote", "against"): "oppose", ("vote", "down"): "oppose",
     ("warn", "against"): "oppose", ("speak", "out"): "oppose", ("stand", "by"): "support",
     ("stand", "behind"): "support", ("stand", "with"): "support", ("throw", "behind"): "support",
-    ("lobby", "against"): "oppose",
+    ("lobby", "against"): "oppose", ("play", "down"): "report",
 }
 
 STANCE_NOUNS: dict[str, str] = {

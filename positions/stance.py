@@ -72,7 +72,8 @@ def verb_lemma(token) -> str:
 # "picketed", "marched", "stayed on the picket lines", "staged a walkout".
 _ACTION_VERBS = frozenset("picket march rally demonstrate".split())
 _STOPPAGE_NOUNS = frozenset("strike walkout stoppage line".split())  # "line": of pickets, see _is_stoppage
-_STOPPAGE_VERBS = frozenset("go stay remain stage call begin join".split())
+_PROTEST_NOUNS = frozenset("rally protest demonstration sit-in".split())  # "held rallies", "staged protests"
+_STOPPAGE_VERBS = frozenset("go stay remain stage call begin join hold".split())
 _ARMED_NOUNS = frozenset("troop force soldier army military militant fighter tank unit".split())
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -104,7 +105,7 @@ def _is_stoppage(noun) -> bool:
     lemma = noun.lemma_.lower()
     if lemma == "line":
         return any(c.lemma_.lower() in ("picket", "pickets") for c in noun.children)
-    return lemma in _STOPPAGE_NOUNS and noun.tag_ != "NNS"  # "launched strikes" are attacks
+    return lemma in _PROTEST_NOUNS or (lemma in _STOPPAGE_NOUNS and noun.tag_ != "NNS")  # "strikes": attacks
 
 
 def _cue_of(token) -> str | None:

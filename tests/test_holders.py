@@ -747,6 +747,7 @@ def dock_dispute(tmp_path_factory):
     "Hundreds of dockworkers marched outside the harbour office before dawn.",
     "The Dockworkers Union staged a walkout at three terminals on Friday.",
     "Dockworkers have stayed on the picket lines through the holidays.",
+    "Dockworkers held rallies outside the port offices on Saturday.",
 ])
 def test_a_collective_act_of_a_sides_people_supports_it(nlp, dock_dispute, sentence):
     holder, stance = read(nlp, dock_dispute, sentence)
@@ -780,3 +781,8 @@ def test_armed_marches_and_strikes_are_no_protest(nlp, talks, sentence):
 def test_adopting_lobbying_and_throwing_weight_behind(nlp, talks, sentence, party, stance):
     holder, got = read(nlp, talks, sentence)
     assert (holder.party, got) == (party, stance)
+
+
+def test_playing_down_is_a_statement_without_a_side(nlp, dock_dispute):
+    holder, stance = read(nlp, dock_dispute, "The Port Authority played down the walkout.")
+    assert (holder.party, stance) == ("port", "report")
