@@ -23,8 +23,8 @@ STANCE_VERBS: dict[str, str] = {
     **dict.fromkeys("accept agree approve sign embrace ratify consent greenlight endorse settle adopt".split(),
                     "accept"),
     **dict.fromkeys("reject refuse dismiss rebuff spurn decline balk veto scrap cancel".split(), "reject"),
-    **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press hope".split(),
-                    "support"),
+    **dict.fromkeys("support back welcome favor favour praise applaud champion encourage hail press hope authorize "
+                    "authorise".split(), "support"),
     **dict.fromkeys("oppose criticize criticise condemn object denounce protest resist block slam decry "
                     "warn lash accuse resent".split(), "oppose"),
 }

@@ -748,6 +748,7 @@ def dock_dispute(tmp_path_factory):
     "The Dockworkers Union staged a walkout at three terminals on Friday.",
     "Dockworkers have stayed on the picket lines through the holidays.",
     "Dockworkers held rallies outside the port offices on Saturday.",
+    "Members of the Dockworkers Union voted overwhelmingly to authorize a strike.",
 ])
 def test_a_collective_act_of_a_sides_people_supports_it(nlp, dock_dispute, sentence):
     holder, stance = read(nlp, dock_dispute, sentence)
