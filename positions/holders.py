@@ -765,6 +765,11 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     return HolderFinding(Holder(None), None, False)
 
 
+# verbs of headlines the parser reads as adjectives or nouns ("Teamsters Open UPS Talks")
+_HEADLINE_VERBS = frozenset("open opens end ends seek seeks resume resumes begin begins start starts "
+                            "vow vows".split())
+
+
 def _headline_subject(doc, token_party: dict[int, str]):
     """A headline opening with parties and then its verb, which the parser may have read as a noun ("Writers
     Ratify Contract ...", "Boeing Machinists Open Talks ..."): (the subject's party token, the verb).
@@ -781,9 +786,9 @@ def _headline_subject(doc, token_party: dict[int, str]):
     else:
         return None
     verb = run[position]
-    verb_words = SPEECH_VERBS | DEAL_CLOSING_VERBS | set(STANCE_VERBS)
+    verb_words = SPEECH_VERBS | DEAL_CLOSING_VERBS | set(STANCE_VERBS) | _HEADLINE_VERBS
     if not named or run[position - 1].lower_ in ("and", "'s", "’s") or not (
-            verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in verb_words):
+            verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in verb_words or verb.lower_ in _HEADLINE_VERBS):
         return None  # "Iran Nuclear Talks Open ...": a noun phrase goes on
     return (named[0] if joined else named[-1]), verb
 

@@ -787,3 +787,11 @@ def test_adopting_lobbying_and_throwing_weight_behind(nlp, talks, sentence, part
 def test_playing_down_is_a_statement_without_a_side(nlp, dock_dispute):
     holder, stance = read(nlp, dock_dispute, "The Port Authority played down the walkout.")
     assert (holder.party, stance) == ("port", "report")
+
+
+@pytest.mark.parametrize("headline", [
+    "Dockworkers Open Contract Talks Seeking 40 Percent Raises and the Return of Their Pension",
+    "Dockworkers Open Port Talks Vowing No Extension and a Strike if Needed",
+])
+def test_a_headline_verb_read_as_an_adjective_still_has_its_subject(nlp, dock_dispute, headline):
+    assert read_headline(nlp, dock_dispute, headline).party == "union"
