@@ -754,6 +754,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     if _is_headline(doc):
         for root in roots:
             subject = _subject_of(root)
+            if _only_a_trip(root):
+                continue
             if subject is not None and root.pos_ in ("VERB", "AUX") and _names_a_party(subject, token_party):
                 party, _ = _party_of_phrase(subject, token_party)
                 if party:
@@ -763,6 +765,14 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
             subject, verb = opening
             return _finding(token_party[subject.i], "subject", doc, subject, verb.i)
     return HolderFinding(Holder(None), None, False)
+
+
+# a headline's trip or meeting is no position: "Defense Minister Visits Washington", "Envoy Arrives in Beirut"
+_JOURNEY_VERBS = frozenset("visit travel arrive fly head meet return leave tour land".split())
+def _only_a_trip(verb) -> bool:
+    """A headline's trip or meeting, with no second predicate ("Envoy Flies to Mekelle and Presses for ...", whose
+    "presses" the parser may misread)."""
+    return verb.lemma_.lower() in _JOURNEY_VERBS and not any(t.lower_ == "and" for t in verb.doc[verb.i:])
 
 
 # verbs of headlines the parser reads as adjectives or nouns ("Teamsters Open UPS Talks")
@@ -786,6 +796,8 @@ def _headline_subject(doc, token_party: dict[int, str]):
     else:
         return None
     verb = run[position]
+    if _only_a_trip(verb):
+        return None
     verb_words = SPEECH_VERBS | DEAL_CLOSING_VERBS | set(STANCE_VERBS) | _HEADLINE_VERBS
     if not named or run[position - 1].lower_ in ("and", "'s", "’s") or not (
             verb.pos_ in ("VERB", "AUX") or verb.lemma_.lower() in verb_words or verb.lower_ in _HEADLINE_VERBS):

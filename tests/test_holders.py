@@ -795,3 +795,12 @@ def test_playing_down_is_a_statement_without_a_side(nlp, dock_dispute):
 ])
 def test_a_headline_verb_read_as_an_adjective_still_has_its_subject(nlp, dock_dispute, headline):
     assert read_headline(nlp, dock_dispute, headline).party == "union"
+
+
+@pytest.mark.parametrize("headline, party", [
+    ("Northland's Foreign Minister Arrives in Geneva for a New Round of Truce Talks", None),
+    ("Southern Envoy Visits the Capital Ahead of Truce Talks", None),
+    ("Lind Flies to Nordburg and Presses for a Truce", "broker"),
+])
+def test_a_headline_trip_is_no_position(nlp, talks, headline, party):
+    assert read_headline(nlp, talks, headline).party == party
