@@ -7,6 +7,11 @@ from positions.holders import AliasIndex, clauses_in_passing, find_holder, menti
 from positions.stance import classify_stance
 
 
+def party_and_stance(nlp, negotiation, sentence):
+    holder, stance = read(nlp, negotiation, sentence)
+    return holder.party, stance
+
+
 def read(nlp, negotiation, sentence, context=None):
     aliases = AliasIndex(negotiation.parties)
     doc = nlp(sentence)
@@ -751,8 +756,7 @@ def dock_dispute(tmp_path_factory):
     "Members of the Dockworkers Union voted overwhelmingly to authorize a strike.",
 ])
 def test_a_collective_act_of_a_sides_people_supports_it(nlp, dock_dispute, sentence):
-    holder, stance = read(nlp, dock_dispute, sentence)
-    assert (holder.party, stance) == ("union", "support")
+    assert party_and_stance(nlp, dock_dispute, sentence) == ("union", "support")
 
 
 @pytest.mark.parametrize("sentence", [
@@ -780,13 +784,11 @@ def test_armed_marches_and_strikes_are_no_protest(nlp, talks, sentence):
     ("Northland threw its weight behind the truce plan.", "north", "support"),
 ])
 def test_adopting_lobbying_and_throwing_weight_behind(nlp, talks, sentence, party, stance):
-    holder, got = read(nlp, talks, sentence)
-    assert (holder.party, got) == (party, stance)
+    assert party_and_stance(nlp, talks, sentence) == (party, stance)
 
 
 def test_playing_down_is_a_statement_without_a_side(nlp, dock_dispute):
-    holder, stance = read(nlp, dock_dispute, "The Port Authority played down the walkout.")
-    assert (holder.party, stance) == ("port", "report")
+    assert party_and_stance(nlp, dock_dispute, "The Port Authority played down the walkout.") == ("port", "report")
 
 
 @pytest.mark.parametrize("headline", [
