@@ -11,7 +11,8 @@ from .lexicon import (ANONYMOUS_SPEAKERS, COMMENTATOR_NOUNS, DEAL_CLOSING_VERBS,
                       REPORTING_VERBS, SETTING_VERBS, SPEECH_VERBS, STANCE_ADJECTIVES, STANCE_NOUNS, STANCE_VERBS,
                       WORKER_NOUNS)
 from .models import Holder
-from .stance import acts_collectively, asks_for_action, has_obligation_modal, is_negated, names_both_sides, states_stance
+from .stance import (acts_collectively, asks_for_action, has_obligation_modal, is_negated, names_both_sides,
+                     states_stance)
 
 QUOTE_CHARS = "\"“”«»"
 _QUOTE_SPLIT = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
@@ -753,9 +754,9 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
     # 7. a headline tells what its subject does: "Southland Concedes on Truce Date", "Vale Won't Budge on Truce"
     if _is_headline(doc):
         for root in roots:
-            subject = _subject_of(root)
             if _only_a_trip(root):
                 continue
+            subject = _subject_of(root)
             if subject is not None and root.pos_ in ("VERB", "AUX") and _names_a_party(subject, token_party):
                 party, _ = _party_of_phrase(subject, token_party)
                 if party:
@@ -769,6 +770,8 @@ def find_holder(doc, mentions: Sequence[Mention], aliases: AliasIndex, context_p
 
 # a headline's trip or meeting is no position: "Defense Minister Visits Washington", "Envoy Arrives in Beirut"
 _JOURNEY_VERBS = frozenset("visit travel arrive fly head meet return leave tour land".split())
+
+
 def _only_a_trip(verb) -> bool:
     """A headline's trip or meeting, with no second predicate ("Envoy Flies to Mekelle and Presses for ...", whose
     "presses" the parser may misread)."""

@@ -93,8 +93,8 @@ def acts_collectively(verb) -> bool:
         return True
     if "walk" in lemmas:
         return any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in ("out", "off") for c in verb.children)
-    if not lemmas & _STOPPAGE_VERBS:
-        return False
+    if not lemmas & _STOPPAGE_VERBS or any(c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for c in verb.children):
+        return False  # "called the strike illegal" is a verdict on it
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     objects += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children
                 if g.dep_ == "pobj"]

@@ -768,6 +768,10 @@ def test_a_collective_act_in_history_or_in_passing_is_none(nlp, dock_dispute, se
     assert holder.party != "union"
 
 
+def test_calling_a_strike_illegal_is_no_call_for_it(nlp, dock_dispute):
+    assert party_and_stance(nlp, dock_dispute, "The Port Authority called the strike illegal.")[1] != "support"
+
+
 @pytest.mark.parametrize("sentence", [
     "Northern troops marched into the border town on Sunday.",
     "Northland launched strikes on Southern positions overnight.",
