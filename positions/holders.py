@@ -499,8 +499,8 @@ def _is_statement_verb(token) -> bool:
         return True
     if lemma in DIRECTIVE_VERBS and asks_for_action(token):
         return True  # "the union asked the company to restore the pension"
-    if acts_collectively(token) and token.dep_ not in ("relcl", "acl"):
-        return True  # "thousands of writers went on strike", not "the last time they went on strike"
+    if acts_collectively(token):
+        return True  # "thousands of writers went on strike"
     return any((lemma, child.lower_) in PHRASAL_STANCES for child in token.children if child.dep_ in ("prt", "prep"))
 
 

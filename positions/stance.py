@@ -55,15 +55,15 @@ def is_negated(token) -> bool:
     return False
 
 
-def verb_lemma(token) -> str:
-    """The token's lemma, mended where the small model's lemmatiser strips too much ('hoped' -> 'hop'): an
-    inflected verb whose lemma is no stance word is looked up by its regular base forms."""
+def verb_lemma(token, vocabulary=STANCE_VERBS) -> str:
+    """The token's lemma, mended where the small model's lemmatiser strips too much ('hoped' -> 'hop', 'staged' ->
+    'stag'): an inflected verb whose lemma is not in `vocabulary` is looked up there by its regular base forms."""
     lemma = token.lemma_.lower()
-    if lemma in STANCE_VERBS or token.tag_ not in ("VBD", "VBN", "VBG", "VBZ"):
+    if lemma in vocabulary or token.tag_ not in ("VBD", "VBN", "VBG", "VBZ"):
         return lemma
     word = token.lower_
     for suffix, restore in (("ed", "e"), ("ing", "e"), ("es", "e"), ("d", ""), ("s", "")):
-        if word.endswith(suffix) and (candidate := word[: -len(suffix)] + restore) in STANCE_VERBS:
+        if word.endswith(suffix) and (candidate := word[: -len(suffix)] + restore) in vocabulary:
             return candidate
     return lemma
 
@@ -71,9 +71,10 @@ def verb_lemma(token) -> str:
 # A party's people acting together for their side: "went on strike", "walked out", "walked off the job",
 # "picketed", "marched", "stayed on the picket lines", "staged a walkout".
 _ACTION_VERBS = frozenset("picket march rally demonstrate".split())
-_STOPPAGE_NOUNS = frozenset("strike walkout stoppage line".split())  # "line": of pickets, see _is_stoppage
+_STOPPAGE_NOUNS = frozenset("strike walkout stoppage".split())  # and a line of pickets, see _is_stoppage
 _PROTEST_NOUNS = frozenset("rally protest demonstration sit-in".split())  # "held rallies", "staged protests"
 _STOPPAGE_VERBS = frozenset("go stay remain stage call begin join hold".split())
+_COLLECTIVE_VERBS = _ACTION_VERBS | _STOPPAGE_VERBS | {"walk"}
 _ARMED_NOUNS = frozenset("troop force soldier army military militant fighter tank unit".split())
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -87,13 +88,12 @@ def acts_collectively(verb) -> bool:
     if any(c.dep_ == "prep" and c.lower_ == "in" and any(_YEAR.fullmatch(t.text) for t in c.subtree)
            for c in verb.children):
         return False
-    word = verb.lower_  # the small model lemmatises "staged" as "stag": the regular base forms count too
-    lemmas = {verb.lemma_.lower(), word, word[:-1], word[:-2], word[:-3], word[:-3] + "e"}
-    if lemmas & _ACTION_VERBS:
+    lemma = verb_lemma(verb, _COLLECTIVE_VERBS)
+    if lemma in _ACTION_VERBS:
         return True
-    if "walk" in lemmas:
+    if lemma == "walk":
         return any(c.dep_ in ("prt", "advmod", "prep") and c.lower_ in ("out", "off") for c in verb.children)
-    if not lemmas & _STOPPAGE_VERBS or any(c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for c in verb.children):
+    if lemma not in _STOPPAGE_VERBS or any(c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for c in verb.children):
         return False  # "called the strike illegal" is a verdict on it
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     objects += [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "on" for g in c.children

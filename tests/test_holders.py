@@ -760,12 +760,12 @@ def test_a_collective_act_of_a_sides_people_supports_it(nlp, dock_dispute, sente
 
 
 @pytest.mark.parametrize("sentence", [
-    "The last time the dockworkers went on strike, in 2008, the walkout lasted 57 days.",
-    "The port managers said the terminals the dockworkers had picketed were open again.",
+    "The last time the port's dockworkers went on strike, in 2008, the walkout lasted 57 days.",
+    "The Dockworkers Union went on strike in 2008.",
 ])
-def test_a_collective_act_in_history_or_in_passing_is_none(nlp, dock_dispute, sentence):
+def test_a_collective_act_dated_in_a_past_year_is_history(nlp, dock_dispute, sentence):
     holder, _ = read(nlp, dock_dispute, sentence)
-    assert holder.party != "union"
+    assert holder.party is None
 
 
 def test_calling_a_strike_illegal_is_no_call_for_it(nlp, dock_dispute):
@@ -775,6 +775,7 @@ def test_calling_a_strike_illegal_is_no_call_for_it(nlp, dock_dispute):
 @pytest.mark.parametrize("sentence", [
     "Northern troops marched into the border town on Sunday.",
     "Northland launched strikes on Southern positions overnight.",
+    "Northland staged strikes on Southern positions overnight.",
 ])
 def test_armed_marches_and_strikes_are_no_protest(nlp, talks, sentence):
     holder, _ = read(nlp, talks, sentence)
