@@ -572,8 +572,7 @@ def test_declining_to_comment_leaves_the_other_clause_its_speaker(nlp):
     "Southland was deeply disappointed by the truce draft.",
 ])
 def test_a_party_s_displeasure_is_opposition(nlp, talks, sentence):
-    holder, stance = read(nlp, talks, sentence)
-    assert (holder.party, stance) == ("south", "oppose")
+    assert party_and_stance(nlp, talks, sentence) == ("south", "oppose")
 
 
 @pytest.mark.parametrize("sentence, party", [
