@@ -24,7 +24,7 @@ from .parse_text import text_for_parser
 from .readers import iter_documents
 from .sentences import split_sentences
 from .side_positions import side_positions
-from .stance import classify_stance, settles_stance, stance_for_role, stance_near
+from .stance import classify_stance, ends_stoppage, settles_stance, stance_for_role, stance_near
 from .stance_model import StanceClassifier, make_stance_classifier, position_query, with_rules_vote
 from .store import Store
 from .topics import TopicModel, contextual_vectors
@@ -209,23 +209,27 @@ class Analyser:
             reading = classify_stance(doc_tokens, finding.anchor, others, own)
             settled_by_rules = settles_stance(reading)
             stance = stance_for_role(reading, self.aliases.role(holder.party))
-            own_rows = []
+            own_rows, ended = [], set()
             for match in matches:
                 if len(matches) > 1 and not settled_by_rules:
                     stance = stance_for_role(self._stance_on(doc_tokens, finding.anchor, match, reading),
                                              self.aliases.role(holder.party))
+                if self._ends_stoppage(doc_tokens, match):
+                    ended.add(len(own_rows))  # "urged an end to the strike": against it, whatever else is said
                 numbers = _numbers_for_topic(quantities, match, matches, self.topic_model)
                 confidence = round(holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3)
                 own_rows.append(Position(
-                    party=holder.party, topic=match.topic, stance=stance, attribution=holder.attribution,
+                    party=holder.party, topic=match.topic, stance="oppose" if len(own_rows) in ended else stance,
+                    attribution=holder.attribution,
                     speaker=holder.speaker, relayed_by=holder.relayed_by, confidence=confidence,
                     topic_score=round(match.score, 4), **{**base, "numbers": numbers}))
             first = len(positions)
             positions.extend(own_rows)
             for party in joint_holders(doc_tokens, finding.anchor, token_party, holder.party, self.aliases.two_sides()):
                 positions.extend(replace(row, party=party, attribution="joint_subject") for row in own_rows)
-            if settled_by_rules and settled is not None:
-                settled.update(range(first, len(positions)))
+            if settled is not None:
+                settled.update(k for k in range(first, len(positions))
+                               if settled_by_rules or (k - first) % len(own_rows) in ended)
             positions.extend(self._side_rows(doc_tokens, token_party, holder, matches, base))
         return positions
 
@@ -240,6 +244,14 @@ class Analyser:
                 relayed_by=holder.party, confidence=round(0.8 * holder.confidence * (0.5 + 0.5 * min(1.0, match.score)), 3),
                 topic_score=round(match.score, 4), **{**base, "numbers": ()}) for match in matches)
         return rows
+
+    def _ends_stoppage(self, doc, match: TopicMatch) -> bool:
+        """Whether one of the term's keywords in the sentence is a strike someone means to end or avert."""
+        for start, end in self.topic_model.keyword_spans(doc.text, match.topic):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None and any(ends_stoppage(token) for token in span):  # also "end the strike" itself
+                return True
+        return False
 
     def _stance_on(self, doc, anchor, match: TopicMatch, reading):
         """The stance on one of several terms of a sentence, read near that term's keyword."""

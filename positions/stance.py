@@ -108,6 +108,44 @@ def _is_stoppage(noun) -> bool:
     return lemma in _PROTEST_NOUNS or (lemma in _STOPPAGE_NOUNS and noun.tag_ != "NNS")  # "strikes": attacks
 
 
+_ENDING_VERBS = frozenset("end halt stop avert avoid prevent settle resolve".split())
+
+
+def ends_stoppage(noun) -> bool:
+    """A strike or walkout someone means to end or avert: "urging an end to the strike", "ending the strike was the
+    priority", "bring the strike to an end", "to avert a walkout", "a deal without a work stoppage". Not when the
+    ending is negated or refused ("would not end the strike", "stopped short of calling for it to end the strike")."""
+    if not _is_stoppage(noun) or noun.lemma_.lower() in _PROTEST_NOUNS:
+        return False
+    head = noun.head
+    if noun.dep_ == "pobj" and head.lower_ == "without":
+        return True
+    if noun.dep_ == "pobj" and head.lower_ in ("to", "of"):  # "an end to the strike", the "to" on the noun or verb
+        ender = head.head if head.head.pos_ == "NOUN" else next(
+            (c for c in head.head.children if c.dep_ == "dobj"), None)
+        return ender is not None and ender.pos_ == "NOUN" and ender.lemma_.lower() in ("end", "halt") \
+            and not _refused(ender.head)
+    if noun.dep_ != "dobj" or head.pos_ != "VERB" or _refused(head):
+        return False
+    if verb_lemma(head, _ENDING_VERBS) in _ENDING_VERBS:
+        return True
+    return head.lemma_.lower() == "bring" and any(  # "bring the strike to an end"
+        c.dep_ == "prep" and c.lower_ == "to" and any(g.lemma_.lower() == "end" for g in c.children)
+        for c in head.children)
+
+
+def _refused(verb) -> bool:
+    """The verb, or a verb it is the infinitive or gerund of, is negated, refused or fallen short of ("refused to end
+    it", "stopped short of calling on the union to end it", "fell short of what writers needed to end it")."""
+    for _ in range(8):
+        if is_negated(verb) or verb.lemma_.lower() in _REFUSAL or any(c.lower_ == "short" for c in verb.children):
+            return True
+        if verb.dep_ not in ("xcomp", "pcomp", "prep", "pobj", "advmod", "relcl", "ccomp") or verb.head.i == verb.i:
+            return False
+        verb = verb.head
+    return False
+
+
 def _cue_of(token) -> str | None:
     """The stance a single token expresses by itself, if any."""
     lemma = verb_lemma(token) if token.pos_ in ("VERB", "AUX") else token.lemma_.lower()

@@ -2,7 +2,7 @@
 import pytest
 from reading_support import read_reading
 
-from positions.stance import settles_stance, stance_for_role
+from positions.stance import ends_stoppage, settles_stance, stance_for_role
 
 
 def reading_of(nlp, negotiation, sentence):
@@ -166,3 +166,27 @@ def test_working_with_someone_is_no_status(nlp, talks):
 
 def test_calling_off_is_no_call(nlp, talks):
     assert reading_of(nlp, talks, "Vale called off the truce talks on Monday.").stance != "demand"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Union Leaders Endorse the New Offer, Urging an End to the Strike",
+    "Mr. Baker said ending the strike was the company's most urgent priority.",
+    "He said he hoped the vote would bring the strike to an end.",
+    "The company said it hoped to avert a strike before the holidays.",
+    "She said the company wanted to reach an agreement without a work stoppage.",
+    '"Our priority is to end the walkout so that crews can return to work," the port said.',
+])
+def test_a_strike_someone_means_to_end_is_found(nlp, sentence):
+    assert [t.lower_ for t in nlp(sentence) if ends_stoppage(t)] in (["strike"], ["stoppage"], ["walkout"])
+
+
+@pytest.mark.parametrize("sentence", [
+    "The union said it would not end the strike until the pension was restored.",
+    "The union refused to end the strike.",
+    "He stopped short of calling on the union to end the strike.",
+    "The guild said the offer fell well short of what writers needed to end their strike.",
+    "The army said it would halt its strikes on the city.",  # plural: attacks
+    "Workers went on strike after the end of the talks.",
+])
+def test_a_strike_not_meant_to_end_is_not_found(nlp, sentence):
+    assert not any(ends_stoppage(t) for t in nlp(sentence))

@@ -251,3 +251,21 @@ def test_cli_trains_and_measures_with_the_new_weights(tmp_path, capsys):
     assert report["stance_accuracy_model_alone"] is not None  # and the model's without the rules' vote
     with pytest.raises(SystemExit):
         main(["train-stance", str(labels)])  # --out is required
+
+
+def test_a_call_to_end_a_strike_opposes_it_whatever_the_model_reads(tmp_path, store, tiny_negotiation, fake_embedder,
+                                                                     nlp):
+    topics = tiny_negotiation / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "  - id: strike\n    name: Strike\n"
+                      "    description: The walkout.\n    keywords: [strike, walkout]\n", encoding="utf-8")
+    analyser = load_analyser(load_negotiation(tiny_negotiation), Settings(), fake_embedder)
+    analyser.stance_classifier = TopicStance()  # reads 'support' on the strike
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Harbour talks\ndate: 2024-05-08\n---\nThe Port Authority urged an end to the strike and "
+        "offered a pay raise of 5 percent.\n\nThe Dockworkers Union said it would not end the strike.\n",
+        encoding="utf-8")
+    ingest([str(tmp_path / "a.md")], store, analyser)
+    rows = store.statements("harbour-talks").set_index(["party", "topic"])
+    assert rows.loc[("port", "strike"), "stance"] == "oppose"
+    assert rows.loc[("port", "wages"), "stance"] == "oppose"  # the model's reading of the other term stands
+    assert rows.loc[("union", "strike"), "stance"] == "support"  # no end meant: the model reads it
