@@ -1,5 +1,5 @@
 """Command line: python -m positions ingest | statements | search | reanalyse | eval | eval-stance | train-stance |
-settings."""
+speakers | settings."""
 from __future__ import annotations
 
 import argparse
@@ -117,6 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--labels-weight", type=int, default=TrainingSettings.labels_weight,
                        help="how often each --labels position counts (they are closest to what the pipeline reads)")
     train.add_argument("--seed", type=int, default=TrainingSettings.seed)
+
+    speakers = sub.add_parser("speakers", help="people and bodies who speak in the stored articles but match no "
+                                               "alias, with the party their introductions name")
+    speakers.add_argument("--negotiation", required=True, metavar="DIR", help="the negotiation's config folder")
+    speakers.add_argument("--db", metavar="FILE", help=db_help)
+    speakers.add_argument("--min", type=int, default=2, metavar="N", dest="min_statements",
+                          help="leave out speakers with fewer statements (default 2)")
+    speakers.add_argument("--format", choices=("text", "jsonl", "yaml"), default="text",
+                          help="yaml: only the aliases to add, per party")
+    _add_settings_option(speakers)
 
     sub.add_parser("settings", help="list every setting with its default and help")
     return parser
@@ -328,6 +338,40 @@ def cmd_train_stance(args) -> int:
     return EXIT_OK
 
 
+def cmd_speakers(args) -> int:
+    from tqdm import tqdm
+
+    from .holders import AliasIndex
+    from .pipeline import load_spacy
+    from .speakers import unconfigured_speakers, yaml_lines
+
+    settings = _settings(args)
+    negotiation = load_negotiation(args.negotiation)
+    store = _open_store(args.db)
+    store.negotiation(negotiation.name)  # a clear error when nothing of it is stored
+    frame = store.statements(negotiation=negotiation.name, apply_corrections=False)
+    found = frame.groupby("sentence_id")["party"].agg(lambda parties: set(parties.dropna()))
+    sentences = frame.drop_duplicates("sentence_id")
+    nlp = load_spacy(settings.pipeline.spacy_model, entities=True)  # the analysis itself needs no entities
+    docs = tqdm(nlp.pipe(sentences["sentence"].tolist(), batch_size=settings.pipeline.spacy_batch_size),
+                total=len(sentences), unit="sentence", file=sys.stderr, disable=None, desc="reading speakers")
+    suggestions = unconfigured_speakers(docs, AliasIndex(negotiation.parties),
+                                        (found[i] for i in sentences["sentence_id"]), args.min_statements)
+    if args.format == "yaml":
+        print(yaml_lines(suggestions), end="")
+    elif args.format == "jsonl":
+        for suggestion in suggestions:
+            print(json.dumps(asdict(suggestion), ensure_ascii=False))
+    else:
+        print(f"{len(suggestions)} speakers match no alias of {negotiation.name} ({args.min_statements}+ statements), "
+              "most statements without a party first:\n")
+        for item in suggestions:
+            print(f"{item.name}: {item.statements} statements, {item.without_party} without a party -> "
+                  f"{item.party or '?'} ({item.evidence})\n    e.g. {item.example}")
+        print("\n" + yaml_lines(suggestions), end="")
+    return EXIT_OK
+
+
 def cmd_settings(args) -> int:
     for name, value, help_text in iter_settings(Settings()):
         print(f"{name} = {value!r}\n    {help_text}")
@@ -336,7 +380,7 @@ def cmd_settings(args) -> int:
 
 COMMANDS = {"ingest": cmd_ingest, "statements": cmd_statements, "search": cmd_search, "reanalyse": cmd_reanalyse,
             "eval": cmd_eval, "eval-stance": cmd_eval_stance, "train-stance": cmd_train_stance,
-            "settings": cmd_settings}
+            "speakers": cmd_speakers, "settings": cmd_settings}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -38,11 +38,11 @@ _GENERIC_SUBJECT = re.compile(r"\b(?:" + "|".join(sorted(
 
 
 @functools.lru_cache(maxsize=2)
-def load_spacy(model: str):
-    """The spaCy pipeline with only what holder and stance need (no NER)."""
+def load_spacy(model: str, entities: bool = False):
+    """The spaCy pipeline with only what holder and stance need (no NER unless `entities`)."""
     import spacy
 
-    return spacy.load(model, exclude=["ner"])
+    return spacy.load(model) if entities else spacy.load(model, exclude=["ner"])
 
 
 @dataclass
