@@ -341,22 +341,18 @@ def cmd_train_stance(args) -> int:
 def cmd_speakers(args) -> int:
     from tqdm import tqdm
 
-    from .holders import AliasIndex
     from .pipeline import load_spacy
-    from .speakers import unconfigured_speakers, yaml_lines
+    from .speakers import stored_speakers, yaml_lines
 
     settings = _settings(args)
     negotiation = load_negotiation(args.negotiation)
     store = _open_store(args.db)
     store.negotiation(negotiation.name)  # a clear error when nothing of it is stored
-    frame = store.statements(negotiation=negotiation.name, apply_corrections=False)
-    found = frame.groupby("sentence_id")["party"].agg(lambda parties: set(parties.dropna()))
-    sentences = frame.drop_duplicates("sentence_id")
-    nlp = load_spacy(settings.pipeline.spacy_model, entities=True)  # the analysis itself needs no entities
-    docs = tqdm(nlp.pipe(sentences["sentence"].tolist(), batch_size=settings.pipeline.spacy_batch_size),
-                total=len(sentences), unit="sentence", file=sys.stderr, disable=None, desc="reading speakers")
-    suggestions = unconfigured_speakers(docs, AliasIndex(negotiation.parties),
-                                        (found[i] for i in sentences["sentence_id"]), args.min_statements)
+    suggestions = stored_speakers(
+        store, negotiation, load_spacy(settings.pipeline.spacy_model, entities=True), args.min_statements,
+        settings.pipeline.spacy_batch_size,
+        lambda docs, total: tqdm(docs, total=total, unit="sentence", file=sys.stderr, disable=None,
+                                 desc="reading speakers"))
     if args.format == "yaml":
         print(yaml_lines(suggestions), end="")
     elif args.format == "jsonl":

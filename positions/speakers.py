@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from .holders import AliasIndex, mention_tokens
 from .lexicon import SPEECH_VERBS
@@ -82,6 +82,20 @@ def unconfigured_speakers(docs: Iterable, aliases: AliasIndex, found_parties: It
     _merge_given_names(tallies)
     out = [_suggestion(tally) for tally in tallies.values() if tally.statements >= min_statements]
     return sorted(out, key=lambda s: (-s.without_party, -s.statements, s.name))
+
+
+def stored_speakers(store, negotiation, nlp, min_statements: int = 2, batch_size: int = 256,
+                    progress: Callable[[Iterator, int], Iterator] | None = None) -> list[SpeakerSuggestion]:
+    """unconfigured_speakers over every stored sentence of a negotiation (`store`: store.Store; `negotiation`: its
+    config, whose aliases count; `nlp`: a spaCy pipeline with entities). `progress` wraps the parsed sentences."""
+    frame = store.statements(negotiation=negotiation.name, apply_corrections=False)
+    if frame.empty:
+        return []
+    found = frame.groupby("sentence_id")["party"].agg(lambda parties: set(parties.dropna()))
+    sentences = frame.drop_duplicates("sentence_id")
+    docs = nlp.pipe(sentences["sentence"].tolist(), batch_size=batch_size)
+    return unconfigured_speakers(progress(docs, len(sentences)) if progress else docs, AliasIndex(negotiation.parties),
+                                 (found[i] for i in sentences["sentence_id"]), min_statements)
 
 
 def _suggestion(tally: _Tally) -> SpeakerSuggestion:

@@ -45,7 +45,7 @@ ARTICLES = [
     ("2023-08-10", "Union sets out demands", "Test Wire", [
         [("The union demanded a 40 percent raise over four years.", [("union", "wages", "demand", [(40, "percent")])]),
          ("It also wants traditional pensions back for all workers.", [("union", "pensions", "demand", [])])],
-        [("Talks are expected to be long.", [])],
+        [("Talks are expected to be long, Shawn Fain, the union's president, said.", [])],
     ]),
     ("2023-08-24", "Company makes first offer", "Test Wire", [
         [("The company offered a 9 percent raise.", [("company", "wages", "propose", [(9, "percent")])]),
@@ -67,6 +67,7 @@ ARTICLES = [
          ("The company accepted a 25 percent raise over the contract.",
           [("company", "wages", "accept", [(25, "percent")])])],
         [("The union again demanded pensions for all workers.", [("union", "pensions", "demand", [])])],
+        [("Mr. Fain told members that the vote would come next week.", [])],
     ]),
     # hostile article: payloads in text, title and source
     ("2023-10-12", f"Hostile title {IMG} {SCRIPT} {LINK}", f"Source {IMG} {ANCHOR}", [

@@ -246,3 +246,14 @@ def test_no_unsafe_html_in_the_ui():
     for path in [root / "app.py", *(root / "positions" / "ui").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert "unsafe_allow_html" not in text and "st.html" not in text, path
+
+
+def test_speakers_the_config_does_not_name(db):
+    at = app("overview")
+    assert len(at.code) == 0  # nothing read until asked
+    at.button(key="find_speakers").click().run()
+    speakers = at.dataframe[-1].value.set_index("name")  # the panel's table is the page's last
+    assert speakers.loc["Shawn Fain", "party"] == "union"
+    assert speakers.loc["Shawn Fain", ["statements", "without_party"]].tolist() == [2, 2]
+    assert "union: [Shawn Fain]" in at.code[0].value
+

@@ -158,6 +158,22 @@ def eval_report(name: str) -> dict | None:
         return None
 
 
+@st.cache_data(show_spinner="Reading who speaks in the stored articles…", max_entries=4)
+def _unnamed_speakers(path: str, name: str, revision: int) -> list:
+    from positions.pipeline import load_spacy
+    from positions.speakers import stored_speakers
+
+    current = _store(path)
+    settings = Settings().pipeline
+    return stored_speakers(current, current.negotiation(name), load_spacy(settings.spacy_model, entities=True),
+                           batch_size=settings.spacy_batch_size)
+
+
+def unnamed_speakers(name: str) -> list:
+    """positions.speakers.stored_speakers for a stored negotiation (its stored config), until the store changes."""
+    return _unnamed_speakers(_db(), name, revision())
+
+
 @st.cache_resource(show_spinner="Loading the analysis pipeline…", max_entries=4)
 def _analyser(path: str, name: str, config_json: str, fake: bool):
     from positions.pipeline import load_analyser

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from positions import analysis, charts
+from positions.speakers import yaml_lines
 from positions.ui import resources, widgets
 
 filters = widgets.filters()
@@ -88,3 +89,24 @@ with st.container(border=True):
                  help="Corrections saved on the Statements page; they survive re-ingest and re-analysis")
     q_right.metric("Rows corrected", f"{figures['corrected']:,}", border=True,
                    help="Position rows (within the filters) that carry an analyst's correction")
+
+    with st.expander("Speakers your config does not name"):
+        st.caption("People and bodies who speak in the stored articles but match no alias of this negotiation, most "
+                   "statements without a party first, with the party their introductions name. Check each one, add "
+                   "it to parties.yaml and re-analyse (`python -m positions reanalyse`).")
+        asked = st.session_state.get("speakers_for") == filters.negotiation
+        if asked or st.button("Find them", key="find_speakers", help="Reads every stored sentence once (about a "
+                                                                      "minute per 5,000 sentences)"):
+            st.session_state["speakers_for"] = filters.negotiation
+            speakers = pd.DataFrame(resources.unnamed_speakers(filters.negotiation),
+                                    columns=["name", "statements", "without_party", "party", "evidence", "example"])
+            if speakers.empty:
+                st.caption("Every speaker with two or more statements matches an alias.")
+            else:
+                st.dataframe(speakers, hide_index=True, key="speakers",
+                             column_config={"name": "Speaker", "statements": "Statements",
+                                            "without_party": st.column_config.NumberColumn(
+                                                "Without a party", help="Statements the analysis gave no party"),
+                                            "party": "Suggested party", "evidence": "Why",
+                                            "example": st.column_config.TextColumn("Example", width="large")})
+                st.code(yaml_lines(resources.unnamed_speakers(filters.negotiation)), language="yaml")
