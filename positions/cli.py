@@ -358,12 +358,14 @@ def cmd_speakers(args) -> int:
     elif args.format == "jsonl":
         for suggestion in suggestions:
             print(json.dumps(asdict(suggestion), ensure_ascii=False))
+    elif not suggestions:
+        print(f"Every speaker with {args.min_statements} or more statements matches an alias of {negotiation.name}.")
     else:
         print(f"{len(suggestions)} speakers match no alias of {negotiation.name} ({args.min_statements}+ statements), "
               "most statements without a party first:\n")
         for item in suggestions:
-            print(f"{item.name}: {item.statements} statements, {item.without_party} without a party -> "
-                  f"{item.party or '?'} ({item.evidence})\n    e.g. {item.example}")
+            print(f"{item.name}: {item.statements} statement{'s' * (item.statements != 1)}, {item.without_party} "
+                  f"without a party -> {item.party or '?'} ({item.evidence})\n    e.g. {item.example}")
         print("\n" + yaml_lines(suggestions), end="")
     return EXIT_OK
 

@@ -90,6 +90,8 @@ def test_cli_lists_the_stored_negotiations_speakers(tmp_path, tiny_negotiation):
     assert [(r["name"], r["party"], r["statements"]) for r in rows] == [("Rosa Diaz", "union", 2)]
     text = run_cli("speakers", "--negotiation", tiny_negotiation, "--db", db, tmp=tmp_path)
     assert "Rosa Diaz: 2 statements" in text.stdout and "union: [Rosa Diaz]" in text.stdout
+    fewer = run_cli("speakers", "--negotiation", tiny_negotiation, "--db", db, "--min", "3", tmp=tmp_path)
+    assert fewer.stdout.startswith("Every speaker with 3 or more statements matches an alias")
 
 
 def test_cli_speakers_of_a_negotiation_not_stored_is_a_usage_error(tmp_path, tiny_negotiation):
