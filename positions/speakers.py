@@ -12,6 +12,7 @@ from typing import Callable, Iterable, Iterator
 
 from .holders import AliasIndex, mention_tokens
 from .lexicon import SPEECH_VERBS
+from .parse_text import blank_dateline
 
 _SPEAKER_LABELS = ("PERSON", "ORG")
 _LEADING_WORDS = frozenset("""mr. ms. mrs. dr. sir dame the president senator sen. representative rep. speaker governor
@@ -78,7 +79,7 @@ def unconfigured_speakers(docs: Iterable, aliases: AliasIndex, found_parties: It
             tally.without_party += not found
             tally.found.update(found)
             if not tally.example or (tally.example_has_party and not found):
-                tally.example, tally.example_has_party = doc.text, bool(found)
+                tally.example, tally.example_has_party = doc.text.strip(), bool(found)
     _merge_given_names(tallies)
     out = [_suggestion(tally) for tally in tallies.values() if tally.statements >= min_statements]
     return sorted(out, key=lambda s: (-s.without_party, -s.statements, s.name))
@@ -93,7 +94,7 @@ def stored_speakers(store, negotiation, nlp, min_statements: int = 2, batch_size
         return []
     found = frame.groupby("sentence_id")["party"].agg(lambda parties: set(parties.dropna()))
     sentences = frame.drop_duplicates("sentence_id")
-    docs = nlp.pipe(sentences["sentence"].tolist(), batch_size=batch_size)
+    docs = nlp.pipe((blank_dateline(text) for text in sentences["sentence"]), batch_size=batch_size)  # no "DETROIT —"
     return unconfigured_speakers(progress(docs, len(sentences)) if progress else docs, AliasIndex(negotiation.parties),
                                  (found[i] for i in sentences["sentence_id"]), min_statements)
 

@@ -73,7 +73,9 @@ ARTICLE = """---
 title: Harbour talks stall
 date: 2024-05-08
 ---
-Rosa Diaz, the union's chief negotiator, said on Monday that the pay offer was an insult.
+DETROIT — The union said on Monday that the pay offer was an insult.
+
+Rosa Diaz, the union's chief negotiator, said the members were angry.
 
 Ships queued outside the harbour for a second day. Ms. Diaz said the members would not accept a raise below 10 percent.
 """
@@ -84,10 +86,11 @@ def test_cli_lists_the_stored_negotiations_speakers(tmp_path, tiny_negotiation):
     db = tmp_path / "p.db"
     ingested = run_cli("ingest", tmp_path / "a.md", "--negotiation", tiny_negotiation, "--db", db, tmp=tmp_path)
     assert ingested.returncode == 0, ingested.stderr
-    done = run_cli("speakers", "--negotiation", tiny_negotiation, "--db", db, "--format", "jsonl", tmp=tmp_path)
+    done = run_cli("speakers", "--negotiation", tiny_negotiation, "--db", db, "--format", "jsonl", "--min", "1",
+                   tmp=tmp_path)
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [(r["name"], r["party"], r["statements"]) for r in rows] == [("Rosa Diaz", "union", 2)]
+    assert [(r["name"], r["party"], r["statements"]) for r in rows] == [("Rosa Diaz", "union", 2)]  # no "DETROIT"
     text = run_cli("speakers", "--negotiation", tiny_negotiation, "--db", db, tmp=tmp_path)
     assert "Rosa Diaz: 2 statements" in text.stdout and "union: [Rosa Diaz]" in text.stdout
     fewer = run_cli("speakers", "--negotiation", tiny_negotiation, "--db", db, "--min", "3", tmp=tmp_path)
