@@ -89,13 +89,20 @@ def stored_speakers(store, negotiation, nlp, min_statements: int = 2, batch_size
                     progress: Callable[[Iterator, int], Iterator] | None = None) -> list[SpeakerSuggestion]:
     """unconfigured_speakers over every stored sentence of a negotiation (`store`: store.Store; `negotiation`: its
     config, whose aliases count; `nlp`: a spaCy pipeline with entities). `progress` wraps the parsed sentences."""
-    frame = store.statements(negotiation=negotiation.name, apply_corrections=False)
-    if frame.empty:
+    rows = store.statements(negotiation=negotiation.name, apply_corrections=False)
+    return speakers_in_rows(rows, negotiation.parties, nlp, min_statements, batch_size, progress)
+
+
+def speakers_in_rows(rows, parties, nlp, min_statements: int = 2, batch_size: int = 256,
+                     progress: Callable[[Iterator, int], Iterator] | None = None) -> list[SpeakerSuggestion]:
+    """unconfigured_speakers over analysed rows (a frame with sentence_id, sentence and party, one row per sentence
+    and term, as the store or evaluation.run_pipeline give them)."""
+    if rows.empty:
         return []
-    found = frame.groupby("sentence_id")["party"].agg(lambda parties: set(parties.dropna()))
-    sentences = frame.drop_duplicates("sentence_id")
+    found = rows.groupby("sentence_id")["party"].agg(lambda held: set(held.dropna()))
+    sentences = rows.drop_duplicates("sentence_id")
     docs = nlp.pipe((blank_dateline(text) for text in sentences["sentence"]), batch_size=batch_size)  # no "DETROIT —"
-    return unconfigured_speakers(progress(docs, len(sentences)) if progress else docs, AliasIndex(negotiation.parties),
+    return unconfigured_speakers(progress(docs, len(sentences)) if progress else docs, AliasIndex(parties),
                                  (found[i] for i in sentences["sentence_id"]), min_statements)
 
 

@@ -23,9 +23,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from positions.config import Settings, load_negotiation  # noqa: E402
 from positions.embeddings import make_embedder  # noqa: E402
 from positions.evaluation import load_labels, run_pipeline, score  # noqa: E402
-from positions.holders import AliasIndex  # noqa: E402
 from positions.pipeline import load_spacy  # noqa: E402
-from positions.speakers import unconfigured_speakers  # noqa: E402
+from positions.speakers import speakers_in_rows  # noqa: E402
 
 
 def is_person(alias: str, ner) -> bool:
@@ -66,16 +65,12 @@ def main() -> None:
             stripped = write_config(source, Path(scratch) / "stripped" / name, {
                 party.id: [a for a in party.aliases if not is_person(a, ner)] for party in full.parties})
             frame = run_pipeline(labels, stripped, None, settings, embedder)
-            found = frame.groupby("sentence_id")["party"].agg(lambda parties: set(parties.dropna()))
-            sentences = frame.drop_duplicates("sentence_id")
-            suggestions = unconfigured_speakers(ner.pipe(sentences["sentence"].tolist()),
-                                                AliasIndex(load_negotiation(stripped).parties),
-                                                (found[i] for i in sentences["sentence_id"]), args.min_statements)
+            kept = load_negotiation(stripped).parties
+            suggestions = speakers_in_rows(frame, kept, ner, args.min_statements)
             accepted = {party.id: list(party.aliases) + [a for s in suggestions if s.party == party.id
-                                                         for a in s.aliases]
-                        for party in load_negotiation(stripped).parties}
+                                                         for a in s.aliases] for party in kept}
             suggested = write_config(source, Path(scratch) / "suggested" / name, accepted)
-            added = sum(len(a) for a in accepted.values()) - sum(len(p.aliases) for p in load_negotiation(stripped).parties)
+            added = sum(len(a) for a in accepted.values()) - sum(len(p.aliases) for p in kept)
             print(line(name, "full config", score(labels, run_pipeline(labels, source, None, settings, embedder))))
             print(line(name, "without people", score(labels, frame)))
             print(line(name, f"+ {added} suggested aliases", score(
