@@ -184,7 +184,8 @@ def _speaks(entity) -> bool:
 
 def _introduction(entity, token_party: dict[int, str]) -> tuple[str | None, str | None]:
     """The party an introduction of the entity names, and its words: an apposition ("X, the guild's chief
-    negotiator", "the DUP leader, X"), a title before the name ("DUP leader X"), or "X of the guild"."""
+    negotiator", "the DUP leader, X"), a title before the name ("DUP leader X"), "X of the guild", or where X spoke
+    ("In Israel, Prime Minister X said ...")."""
     root = entity.root
     own = {t.i for t in root.subtree}
     phrases = [list(c.subtree) for c in root.children if c.dep_ == "appos"]
@@ -192,6 +193,9 @@ def _introduction(entity, token_party: dict[int, str]) -> tuple[str | None, str 
     if root.dep_ == "appos":  # "the guild's chief negotiator, Ellen Stutzman": the words before the name
         phrases.append([t for t in root.head.subtree if t.i not in own and t.i < root.i])
     phrases.append([t for t in root.subtree if t.i < entity.start])  # "DUP leader Jeffrey Donaldson"
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.i > root.i:  # "In Israel, Prime Minister X said ..."
+        phrases += [list(c.subtree) for c in root.head.children
+                    if c.dep_ == "prep" and c.lower_ == "in" and c.i < entity.start]
     for tokens in phrases:
         aside = {t.i for token in tokens if token.dep_ in ("relcl", "acl") for t in token.subtree}
         tokens = [t for t in tokens if t.i not in aside]  # "X, who met the DUP leader," is no DUP member

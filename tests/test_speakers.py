@@ -106,3 +106,11 @@ def test_a_given_name_after_a_title_is_an_alias_too(ner):
     found = suggest(ner, ["Getachew Reda, the union's spokesman, said the talks had failed.",
                           "Mr. Getachew said the members were ready to strike."])
     assert found["Getachew Reda"].aliases == ("Getachew Reda", "Getachew")  # "Mr. Reda" follows from the name
+
+
+def test_where_a_speaker_spoke_names_the_side(ner):
+    places = AliasIndex((Party("north", "Northland", ("Northland",)), Party("south", "Southland", ("Southland",))))
+    texts = ["In Northland, Prime Minister Ola Berg said the truce would not hold.",
+             "Mr. Berg told reporters that Southland had broken the truce twice."]
+    berg = {s.name: s for s in unconfigured_speakers(ner.pipe(texts), places)}["Ola Berg"]
+    assert (berg.party, berg.statements) == ("north", 2)  # not Southland, named in what he said
