@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from .holders import AliasIndex, mention_tokens
-from .lexicon import SPEECH_VERBS
+from .lexicon import SPEECH_VERBS, STANCE_VERBS
 from .parse_text import blank_dateline
 
 _SPEAKER_LABELS = ("PERSON", "ORG")
@@ -168,12 +168,13 @@ def _merge_given_names(tallies: dict[str, _Tally]) -> None:
 
 
 def _speaks(entity) -> bool:
-    """The entity is the subject of a speech verb ("Stutzman said"), speaks through its title ("the guild's chief
-    negotiator, Ellen Stutzman, said"), or is who a claim is according to."""
+    """The entity is the subject of a speech or stance verb ("Stutzman said", "Kim rejected the offer"), speaks
+    through its title ("the guild's chief negotiator, Ellen Stutzman, said"), or is who a claim is according to."""
     token = entity.root
     for _ in range(2):
-        if token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() in SPEECH_VERBS:
-            return True
+        verb = token.head.lemma_.lower()
+        if token.dep_ == "nsubj" and (verb in SPEECH_VERBS or verb in STANCE_VERBS):
+            return True  # "Stutzman said", "Kim rejected the proposal"
         if token.dep_ == "pobj" and token.head.lower_ == "to" and token.head.head.lower_ == "according":
             return True
         if token.dep_ != "appos":

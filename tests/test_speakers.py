@@ -26,9 +26,10 @@ def test_a_speaker_introduced_with_a_party_is_suggested_for_it(ner):
     found = suggest(ner, ["Maria Lopez, the union's chief negotiator, said the offer was an insult.",
                           "Ms. Lopez said on Tuesday that the members would not accept the cranes.",
                           "Anna Kim of the Port Authority said on Monday that the cranes would stay.",
-                          '"We are ready to talk," Kim said.'],
-                    found=[{"union"}, set(), {"port"}, set()])
+                          '"We are ready to talk," Kim said.', "Ms. Kim rejected the union's latest proposal."],
+                    found=[{"union"}, set(), {"port"}, set(), set()])
     lopez, kim = found["Maria Lopez"], found["Anna Kim"]
+    assert kim.statements == 3  # rejecting is stating a position too
     assert (lopez.party, lopez.statements, lopez.without_party) == ("union", 2, 1)
     assert lopez.evidence == 'introduced as "the union\'s chief negotiator"'
     assert lopez.example.startswith("Ms. Lopez said")  # a statement the analysis missed
