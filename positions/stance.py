@@ -118,8 +118,8 @@ def ends_stoppage(noun) -> bool:
     if not _is_stoppage(noun) or noun.lemma_.lower() in _PROTEST_NOUNS:
         return False
     head = noun.head
-    if noun.dep_ == "pobj" and head.lower_ == "without":
-        return True
+    if noun.dep_ == "pobj" and head.lower_ == "without":  # "reach a deal without a work stoppage", not "years without"
+        return head.head.lemma_.lower() in DEAL_NOUNS | DEAL_MAKING_VERBS | DEAL_CLOSING_VERBS
     if noun.dep_ == "pobj" and head.lower_ in ("to", "of"):  # "an end to the strike", the "to" on the noun or verb
         ender = head.head if head.head.pos_ == "NOUN" else next(
             (c for c in head.head.children if c.dep_ == "dobj"), None)

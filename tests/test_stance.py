@@ -187,6 +187,7 @@ def test_a_strike_someone_means_to_end_is_found(nlp, sentence):
     "The guild said the offer fell well short of what writers needed to end their strike.",
     "The army said it would halt its strikes on the city.",  # plural: attacks
     "Workers went on strike after the end of the talks.",
+    "The guild has gone fifteen years without a strike.",
 ])
 def test_a_strike_not_meant_to_end_is_not_found(nlp, sentence):
     assert not any(ends_stoppage(t) for t in nlp(sentence))
