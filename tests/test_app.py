@@ -256,4 +256,3 @@ def test_speakers_the_config_does_not_name(db):
     assert speakers.loc["Shawn Fain", "party"] == "union"
     assert speakers.loc["Shawn Fain", ["statements", "without_party"]].tolist() == [2, 2]
     assert "union: [Shawn Fain]" in at.code[0].value
-

@@ -98,8 +98,9 @@ with st.container(border=True):
         if asked or st.button("Find them", key="find_speakers", help="Reads every stored sentence once (about a "
                                                                       "minute per 5,000 sentences)"):
             st.session_state["speakers_for"] = filters.negotiation
-            speakers = pd.DataFrame(resources.unnamed_speakers(filters.negotiation),
-                                    columns=["name", "statements", "without_party", "party", "evidence", "example"])
+            found = resources.unnamed_speakers(filters.negotiation)
+            speakers = pd.DataFrame(found, columns=["name", "statements", "without_party", "party", "evidence",
+                                                    "example"])
             if speakers.empty:
                 st.caption("Every speaker with two or more statements matches an alias.")
             else:
@@ -109,4 +110,4 @@ with st.container(border=True):
                                                 "Without a party", help="Statements the analysis gave no party"),
                                             "party": "Suggested party", "evidence": "Why",
                                             "example": st.column_config.TextColumn("Example", width="large")})
-                st.code(yaml_lines(resources.unnamed_speakers(filters.negotiation)), language="yaml")
+                st.code(yaml_lines(found), language="yaml")
