@@ -123,8 +123,11 @@ def ends_stoppage(noun) -> bool:
     if noun.dep_ == "pobj" and head.lower_ in ("to", "of"):  # "an end to the strike", the "to" on the noun or verb
         ender = head.head if head.head.pos_ == "NOUN" else next(
             (c for c in head.head.children if c.dep_ == "dobj"), None)
-        return ender is not None and ender.pos_ == "NOUN" and ender.lemma_.lower() in ("end", "halt") \
-            and not _refused(ender.head)
+        if ender is None or ender.pos_ != "NOUN" or ender.lemma_.lower() not in ("end", "halt"):
+            return False
+        if ender.dep_ == "pobj" and ender.head.lower_ != "for":
+            return False  # "after the end of the strike" tells when; "pressed for an end to it" asks for it
+        return not _refused(ender.head)
     if noun.dep_ != "dobj" or head.pos_ != "VERB" or _refused(head):
         return False
     if verb_lemma(head, _ENDING_VERBS) in _ENDING_VERBS:

@@ -172,6 +172,7 @@ def test_calling_off_is_no_call(nlp, talks):
     "Union Leaders Endorse the New Offer, Urging an End to the Strike",
     "Mr. Baker said ending the strike was the company's most urgent priority.",
     "He said he hoped the vote would bring the strike to an end.",
+    "The mayor called for the end of the strike.",
     "The company said it hoped to avert a strike before the holidays.",
     "She said the company wanted to reach an agreement without a work stoppage.",
     '"Our priority is to end the walkout so that crews can return to work," the port said.',
@@ -188,6 +189,8 @@ def test_a_strike_someone_means_to_end_is_found(nlp, sentence):
     "The army said it would halt its strikes on the city.",  # plural: attacks
     "Workers went on strike after the end of the talks.",
     "The guild has gone fifteen years without a strike.",
+    "After the end of the strike, workers returned to the plant.",  # when, not a wish
+    "At the end of the strike, the union said it had won.",
 ])
 def test_a_strike_not_meant_to_end_is_not_found(nlp, sentence):
     assert not any(ends_stoppage(t) for t in nlp(sentence))
