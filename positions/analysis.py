@@ -61,6 +61,17 @@ def prepare(frame: pd.DataFrame, negotiation=None) -> pd.DataFrame:
     return out
 
 
+def stance_sure(frame: pd.DataFrame, sure_probability: float) -> pd.Series:
+    """Whether each row's stance can be trusted without review: read at least `sure_probability` sure
+    (stance_probability), or checked by an analyst (a corrected row)."""
+    if not len(frame):
+        return pd.Series(False, index=frame.index, dtype=bool)
+    probability = pd.to_numeric(frame.get("stance_probability", pd.Series(np.nan, index=frame.index)),
+                                errors="coerce")
+    corrected = frame.get("corrected", pd.Series(False, index=frame.index)).fillna(False).astype(bool)
+    return (frame["stance"].notna() & (probability >= sure_probability)) | (corrected & frame["stance"].notna())
+
+
 def filter_statements(frame: pd.DataFrame, start: dt.date | None = None, end: dt.date | None = None,
                       parties: Iterable[str] | None = None, topics: Iterable[str] | None = None,
                       stances: Iterable[str] | None = None, text: str | None = None,

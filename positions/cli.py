@@ -20,7 +20,8 @@ from .errors import ConfigError, PositionsError, StoreError, failure_line
 EXIT_OK, EXIT_INPUT_FAILED, EXIT_USAGE = 0, 1, 2
 STATEMENT_FIELDS = ("id", "sentence", "party", "topic", "stance", "numbers", "date", "date_precision", "published",
                     "doc_title", "doc_source", "doc_origin", "start", "end", "confidence", "attribution", "speaker",
-                    "relayed_by", "topic_score", "corrected", "negotiation", "sentence_id")
+                    "relayed_by", "topic_score", "stance_probability", "stance_sure", "corrected", "negotiation",
+                    "sentence_id")
 
 
 def _date(value: str) -> dt.date:
@@ -66,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     statements.add_argument("--topic", metavar="ID")
     statements.add_argument("--negotiation", metavar="NAME", help="only this stored negotiation (by name)")
     statements.add_argument("--positions-only", action="store_true", help="leave out sentences with no position")
+    statements.add_argument("--to-review", action="store_true",
+                            help="only positions whose stance is not sure (below stance.sure_probability, "
+                                 "not corrected): the rows worth checking by hand")
+    _add_settings_option(statements)
 
     search = sub.add_parser("search", help="find the stored statements most similar to a text")
     search.add_argument("text", metavar="TEXT")
@@ -217,9 +222,15 @@ def _row_dict(row: dict) -> dict:
 
 
 def cmd_statements(args) -> int:
+    from .analysis import stance_sure
+
+    settings = _settings(args)
     store = _open_store(args.db)
     frame = store.statements(negotiation=args.negotiation, party=args.party, topic=args.topic,
-                             positions_only=args.positions_only)
+                             positions_only=args.positions_only or args.to_review)
+    frame["stance_sure"] = stance_sure(frame, settings.stance.sure_probability)
+    if args.to_review:
+        frame = frame[~frame["stance_sure"]]
     rows = [_row_dict(r) for r in frame.to_dict("records")]
     if args.format == "jsonl":
         for row in rows:
@@ -233,6 +244,7 @@ def cmd_statements(args) -> int:
 
 
 def cmd_search(args) -> int:
+    from .analysis import stance_sure
     from .embeddings import make_embedder
     from .search import StatementSearch
 
@@ -241,6 +253,7 @@ def cmd_search(args) -> int:
     searcher = StatementSearch(store, make_embedder(settings.embedding), settings.search)
     frame = searcher.search(args.text, k=args.k, negotiation=args.negotiation, party=args.party, topic=args.topic,
                             stance=args.stance)
+    frame["stance_sure"] = stance_sure(frame, settings.stance.sure_probability)
     for row in frame.to_dict("records"):
         item = _row_dict(row)
         if args.format == "jsonl":

@@ -10,7 +10,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from .config import Settings, load_negotiation
+from .analysis import stance_sure
+from .config import Settings, StanceSettings, load_negotiation
 from .errors import ConfigError, InputError
 from .models import STANCES
 
@@ -92,9 +93,15 @@ def _match_sentence(sentence: str, candidates: pd.DataFrame) -> pd.DataFrame:
     return candidates.iloc[0:0]
 
 
-def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
-    """All figures from labels and predicted statement rows (pure: tested without the pipeline)."""
+def score(labels: list[dict], predicted: pd.DataFrame, sure_probability: float | None = None) -> dict:
+    """All figures from labels and predicted statement rows (pure: tested without the pipeline).
+
+    `sure_probability` (default: the stance.sure_probability setting): stance accuracy is also given on the
+    positions whose row the dashboard shows as sure (analysis.stance_sure), with the share of positions they cover."""
     predicted = predicted.copy()
+    if sure_probability is None:
+        sure_probability = StanceSettings().sure_probability
+    predicted["_sure"] = stance_sure(predicted, sure_probability)
     predicted["_norm"] = predicted["sentence"].map(_norm)
     by_file = {name: group for name, group in predicted.groupby("file")}
     gold_by_sentence: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -103,6 +110,7 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
 
     holder_hits = holder_total = stance_hits = stance_total = date_hits = date_total = 0
     found_hits = found_total = 0  # stance where the position itself was found (same holder and topic)
+    sure_hits = sure_total = unsure_hits = 0  # stance on positions whose row is shown as sure
     none_hits = none_total = detect_tp = detect_fp = detect_fn = 0
     num_tp = num_fp = num_fn = 0
     topic_counts: dict[str, Counter] = defaultdict(Counter)
@@ -163,6 +171,11 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
             pred_stance = pick["stance"].iloc[0] if len(pick) else None
             stance_total += 1
             stance_hits += int(pred_stance == gold["stance"])
+            if len(pick) and pick["_sure"].iloc[0]:
+                sure_total += 1
+                sure_hits += int(pred_stance == gold["stance"])
+            else:
+                unsure_hits += int(pred_stance == gold["stance"])
             if len(same_position):
                 found_total += 1
                 found_hits += int(pred_stance == gold["stance"])
@@ -217,6 +230,9 @@ def score(labels: list[dict], predicted: pd.DataFrame) -> dict:
         "stance_support": stance_total,
         "stance_accuracy_found": ratio(found_hits, found_total),
         "stance_found_support": found_total,
+        "stance_sure": {"sure_probability": sure_probability, "accuracy": ratio(sure_hits, sure_total),
+                        "support": sure_total, "coverage": ratio(sure_total, stance_total),
+                        "unsure_accuracy": ratio(unsure_hits, stance_total - sure_total)},
         "stance_confusion": {g: dict(sorted(p.items())) for g, p in sorted(confusion.items())},
         "topic": {
             "macro_f1": ratio(sum(t["f1"] for t in per_topic.values()), len(per_topic)),
@@ -243,7 +259,9 @@ def evaluate_files(label_paths: Sequence[str], negotiation_dir: str, articles_di
     bad = {row.get("stance") for row in labels} - set(STANCES) - {None}
     if bad:
         raise InputError(f"unknown stance(s) {', '.join(sorted(map(str, bad)))}; valid: {', '.join(STANCES)}")
-    report = score(labels, run_pipeline(labels, negotiation_dir, articles_dir, settings, embedder))
+    settings = settings or Settings()
+    report = score(labels, run_pipeline(labels, negotiation_dir, articles_dir, settings, embedder),
+                   settings.stance.sure_probability)
     report["labels_files"] = [str(p) for p in label_paths]
     report["negotiation"] = Path(negotiation_dir).name
     return report
@@ -257,6 +275,7 @@ def confusion_lines(confusion: dict[str, dict[str, int]]) -> list[str]:
 
 def format_report(report: dict, worst: int = 15) -> str:
     pct = lambda v: "  n/a" if v is None else f"{v:5.3f}"  # noqa: E731
+    sure = report["stance_sure"]
     lines = [
         f"{report.get('negotiation', '')}: {report['sentences']} labelled sentences ({report['labels']} labels), "
         f"{report['unmatched']} not found in the output",
@@ -264,6 +283,8 @@ def format_report(report: dict, worst: int = 15) -> str:
         f"  stance accuracy      {pct(report['stance_accuracy'])}   (n={report['stance_support']}; "
         f"{pct(report['stance_accuracy_found'])} on the {report['stance_found_support']} positions found with the "
         f"right holder and topic)",
+        f"  stance where sure    {pct(sure['accuracy'])}   (on {pct(sure['coverage'])} of the positions: "
+        f"rows read at least {sure['sure_probability']:g} sure; {pct(sure['unsure_accuracy'])} on the rest)",
         f"  topic macro-F1       {pct(report['topic']['macro_f1'])}   micro P {pct(report['topic']['micro_precision'])}"
         f"  R {pct(report['topic']['micro_recall'])}",
         f"  numbers precision    {pct(report['numbers']['precision'])}   recall {pct(report['numbers']['recall'])}"

@@ -112,6 +112,9 @@ class Position:
     relayed_by: str | None = None
     confidence: float = 0.0
     topic_score: float = 0.0
+    # how sure the stance is: the stance model's share for it (after the rules' vote), 1.0 where the rules settle it,
+    # None where no model read it (stance.method=rules, a second party's relative clause)
+    stance_probability: float | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .readers import iter_documents
 from .sentences import split_sentences
 from .side_positions import side_positions
 from .stance import classify_stance, ends_stoppage, settles_stance, stance_for_role, stance_near
-from .stance_model import StanceClassifier, make_stance_classifier, position_query, with_rules_vote
+from .stance_model import StanceClassifier, make_stance_classifier, position_query, voted_call
 from .store import Store
 from .topics import TopicModel, contextual_vectors
 
@@ -143,9 +143,13 @@ class Analyser:
         calls = self.stance_classifier.classify(queries)
         updated = [list(rows) for rows in positions]
         for (d, k), call in zip(where, calls):
-            rules_stance = updated[d][k].stance
-            updated[d][k] = replace(updated[d][k], stance=with_rules_vote(call, rules_stance,
-                                                                          self.settings.stance.rules_weight))
+            voted = voted_call(call, updated[d][k].stance, self.settings.stance.rules_weight)
+            updated[d][k] = replace(updated[d][k], stance=voted.stance, stance_probability=round(voted.probability, 4))
+        if rules_vote:
+            for d, rows in enumerate(updated):
+                for k in settled[d]:
+                    if rows[k].party in parties and rows[k].topic in topics:
+                        rows[k] = replace(rows[k], stance_probability=1.0)
         return updated
 
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,

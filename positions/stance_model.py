@@ -43,11 +43,19 @@ class StanceCall:
 def with_rules_vote(call: StanceCall, rules_stance: str | None, rules_weight: float) -> str:
     """The model's pick after the dependency rules' reading is added to its probabilities as a vote of
     `rules_weight`: a confident model keeps its stance, a hesitant one defers to the rules' stance word."""
-    if not call.probabilities or rules_stance not in STANCES or rules_weight <= 0:
-        return call.stance
+    return voted_call(call, rules_stance, rules_weight).stance
+
+
+def voted_call(call: StanceCall, rules_stance: str | None, rules_weight: float) -> StanceCall:
+    """with_rules_vote's pick with how sure it is: its share of the model's probabilities plus the rules' vote."""
+    if not call.probabilities:
+        return call
     scores = np.asarray(call.probabilities, dtype=float)
-    scores[STANCES.index(rules_stance)] += rules_weight
-    return STANCES[int(scores.argmax())]
+    if rules_stance in STANCES and rules_weight > 0:
+        scores[STANCES.index(rules_stance)] += rules_weight
+    shares = scores / scores.sum()
+    best = int(shares.argmax())
+    return StanceCall(STANCES[best], float(shares[best]), tuple(float(v) for v in shares))
 
 
 class StanceClassifier(Protocol):

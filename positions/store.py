@@ -75,6 +75,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta VALUES ('revision', '0');
     """,
+    # 2: how sure each row's stance is (NULL in rows analysed before; `reanalyse` fills them)
+    """
+    ALTER TABLE positions ADD COLUMN stance_probability REAL;
+    """,
 )
 
 CORRECTABLE_FIELDS = ("party", "topic", "stance")
@@ -82,8 +86,8 @@ CORRECTABLE_FIELDS = ("party", "topic", "stance")
 _STATEMENTS_SQL = """
 SELECT p.id AS id, s.id AS sentence_id, s.text AS sentence, p.party, p.topic, p.stance, p.numbers,
        p.date, p.date_precision, p.attribution, p.speaker, p.relayed_by, p.confidence, p.topic_score,
-       d.published, d.title AS doc_title, d.source AS doc_source, d.origin AS doc_origin, d.doc_hash,
-       d.id AS document_id, s.start, s.end, s.idx AS sentence_index, s.paragraph, n.name AS negotiation
+       p.stance_probability, d.published, d.title AS doc_title, d.source AS doc_source, d.origin AS doc_origin,
+       d.doc_hash, d.id AS document_id, s.start, s.end, s.idx AS sentence_index, s.paragraph, n.name AS negotiation
 FROM positions p
 JOIN sentences s ON s.id = p.sentence_id
 JOIN documents d ON d.id = s.document_id
@@ -277,7 +281,8 @@ class Store:
             )
         conn.executemany(
             "INSERT INTO positions (sentence_id, party, topic, stance, numbers, date, date_precision, attribution,"
-            " speaker, relayed_by, confidence, topic_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " speaker, relayed_by, confidence, topic_score, stance_probability)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_position_row(sentence_ids[p.sentence_index], p) for p in analysed.positions],
         )
 
@@ -423,7 +428,8 @@ def _decode_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 def _position_row(sentence_id: int, p: Position) -> tuple:
     numbers = json.dumps([q.as_dict() for q in p.numbers], ensure_ascii=False)
     return (sentence_id, p.party, p.topic, p.stance, numbers, p.date.isoformat() if p.date else None,
-            p.date_precision, p.attribution, p.speaker, p.relayed_by, float(p.confidence), float(p.topic_score))
+            p.date_precision, p.attribution, p.speaker, p.relayed_by, float(p.confidence), float(p.topic_score),
+            None if p.stance_probability is None else float(p.stance_probability))
 
 
 def _apply_corrections(frame: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:

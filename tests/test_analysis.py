@@ -429,3 +429,17 @@ def test_a_frame_already_in_chronological_order_is_not_sorted_again(seed, monkey
     monkeypatch.undo()
     assert not analysis._in_order(swapped["when"].to_numpy().view(np.int64), swapped["id"].to_numpy())
     pd.testing.assert_frame_equal(analysis.timeline(swapped), expected["timeline"])
+
+
+def test_a_stance_is_sure_when_read_sure_enough_or_checked_by_an_analyst():
+    rows = pd.DataFrame({
+        "stance": ["demand", "reject", "accept", "support", None],
+        "stance_probability": [0.97, 0.60, None, 0.95, None],
+        "corrected": [False, False, True, False, False],
+    })
+    assert list(analysis.stance_sure(rows, 0.95)) == [True, False, True, True, False]
+    assert list(analysis.stance_sure(rows, 0.99)) == [False, False, True, False, False]
+    # a store analysed before stances were rated has no probability: nothing is sure but what analysts checked
+    assert list(analysis.stance_sure(rows.drop(columns="stance_probability"), 0.5)) == [False, False, True, False,
+                                                                                          False]
+    assert analysis.stance_sure(rows.iloc[0:0], 0.5).empty

@@ -198,6 +198,22 @@ def test_statements_filters(ingested, rows, work, option, value):
     assert [r["id"] for r in filtered] == [r["id"] for r in rows if r[key] == value]
 
 
+def test_statements_to_review_lists_the_positions_whose_stance_is_not_sure(ingested, rows, work):
+    db = copy_store(ingested[0], work / "review.db")
+    held = [r for r in rows if r["party"]]
+    result = run_cli("statements", "--db", db, "--to-review", tmp=work)
+    assert [r["id"] for r in jsonl(result.stdout)] == [r["id"] for r in held]  # the rules rate no stance
+    with connect(db) as conn:
+        conn.execute("UPDATE positions SET stance_probability = 0.99 WHERE party = 'union'")
+    review = jsonl(run_cli("statements", "--db", db, "--to-review", tmp=work).stdout)
+    assert review and [r["id"] for r in review] == [r["id"] for r in held if r["party"] != "union"]
+    every = jsonl(run_cli("statements", "--db", db, tmp=work).stdout)
+    assert {(r["party"], r["stance_sure"], r["stance_probability"]) for r in every if r["party"] == "union"} == {
+        ("union", True, 0.99)}
+    stricter = run_cli("statements", "--db", db, "--to-review", "--set", "stance.sure_probability=0.995", tmp=work)
+    assert len(jsonl(stricter.stdout)) == len(held)
+
+
 def test_statements_unknown_party_gives_no_rows(ingested, work):
     result = run_cli("statements", "--db", ingested[0], "--party", "nobody", tmp=work)
     assert result.returncode == 0 and result.stdout == ""

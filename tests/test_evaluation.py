@@ -43,6 +43,26 @@ def test_score_counts_each_field():
     assert "holder accuracy" in format_report(report)
 
 
+def test_score_gives_stance_accuracy_where_the_row_is_sure():
+    labels = [{"file": "a.md", "sentence": f"S{i}.", "holder": "a", "topic": "pay", "stance": "demand", "numbers": [],
+               "date": "2024-05-06"} for i in range(4)]
+    predicted = _pred([
+        {"file": "a.md", "sentence": "S0.", "party": "a", "topic": "pay", "stance": "demand", "stance_probability": 0.99},
+        {"file": "a.md", "sentence": "S1.", "party": "a", "topic": "pay", "stance": "reject", "stance_probability": 0.97},
+        {"file": "a.md", "sentence": "S2.", "party": "a", "topic": "pay", "stance": "demand", "stance_probability": 0.5},
+        {"file": "a.md", "sentence": "S3.", "party": "a", "topic": "pay", "stance": "oppose", "stance_probability": 0.4},
+    ])
+    predicted["corrected"] = False
+    sure = score(labels, predicted, sure_probability=0.95)["stance_sure"]
+    assert sure == {"sure_probability": 0.95, "accuracy": 0.5, "support": 2, "coverage": 0.5, "unsure_accuracy": 0.5}
+    assert score(labels, predicted, sure_probability=0.98)["stance_sure"]["accuracy"] == 1.0
+    assert score(labels, predicted, sure_probability=0.98)["stance_sure"]["unsure_accuracy"] == pytest.approx(1 / 3,
+                                                                                                              abs=1e-3)
+    predicted.loc[2, "corrected"] = True  # an analyst checked it
+    assert score(labels, predicted, sure_probability=0.98)["stance_sure"]["support"] == 2
+    assert "stance where sure" in format_report(score(labels, predicted))
+
+
 def test_eval_runs_the_pipeline_on_labelled_articles(tmp_path, tiny_negotiation, fake_embedder, nlp):
     articles = tmp_path / "articles"
     articles.mkdir()

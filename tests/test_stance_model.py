@@ -1,6 +1,7 @@
 """The stance model: its input, how the pipeline uses it (with a fake), training and saving, and the shipped weights."""
 import json
 
+import pandas as pd
 import pytest
 
 from positions.cli import main
@@ -9,7 +10,8 @@ from positions.errors import ConfigError
 from positions.models import STANCES
 from positions.pipeline import ingest, load_analyser
 from positions.stance_model import (DEFAULT_WEIGHTS, LearnedStanceClassifier, StanceCall, StanceQuery,
-                                    make_stance_classifier, pair_text, read_metadata, with_rules_vote)
+                                    make_stance_classifier, pair_text, read_metadata, voted_call,
+                                    with_rules_vote)
 from positions.stance_training import examples_from_labels, examples_from_stance_rows, save_network, train_network
 
 ARTICLE = ("---\ntitle: Harbour talks\ndate: 2024-05-08\nsource: Harbour Wire\n---\n"
@@ -81,6 +83,36 @@ def test_the_rules_vote_decides_only_when_the_model_hesitates():
     assert with_rules_vote(hesitant, "demand", 0.0) == "support"  # weight 0: the model alone
     assert with_rules_vote(hesitant, None, 0.5) == "support"  # the rules read nothing
     assert with_rules_vote(StanceCall("support", 0.45), "demand", 0.5) == "support"  # no probabilities to add to
+
+
+def test_the_vote_gives_how_sure_the_pick_is():
+    hesitant = _call(support=0.45, demand=0.30, oppose=0.25)
+    voted = voted_call(hesitant, "demand", 0.5)
+    assert voted.stance == "demand" and voted.probability == pytest.approx(0.80 / 1.5)
+    assert sum(voted.probabilities) == pytest.approx(1.0)
+    assert voted_call(hesitant, None, 0.5).probability == pytest.approx(0.45)  # no vote: the model's own share
+    assert voted_call(StanceCall("support", 0.45), "demand", 0.5) == StanceCall("support", 0.45)
+
+
+def test_the_pipeline_stores_how_sure_each_stance_is(tmp_path, store, tiny_negotiation, fake_embedder, nlp):
+    analyser = load_analyser(load_negotiation(tiny_negotiation), Settings(), fake_embedder)
+    analyser.stance_classifier = HesitantStance()
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Harbour talks\ndate: 2024-05-08\n---\n"
+        "The Dockworkers Union said there was still no agreement on the pay raise and that more work was to be done, "
+        "Maria Lopez said.\n\n" + ARTICLE.split("---\n", 2)[2], encoding="utf-8")
+    ingest([str(tmp_path / "a.md")], store, analyser)
+    rows = store.statements("harbour-talks")
+
+    def probability(start, party):
+        row = rows[rows["sentence"].str.startswith(start) & (rows["party"].fillna("-") == party)]
+        assert len(row) == 1
+        return row["stance_probability"].iloc[0]
+
+    assert probability("The Dockworkers Union demanded", "union") == pytest.approx(0.80 / 1.5, abs=1e-4)
+    assert probability("The Dockworkers Union said there", "union") == 1.0  # the rules settle how the talks stand
+    assert pd.isna(probability("The Dockworkers Union has insisted", "port"))  # a relative clause: rules only
+    assert pd.isna(probability("Ships queued", "-"))  # no position, no stance
 
 
 class HesitantStance:

@@ -92,3 +92,29 @@ def test_statements_read_in_chunks_equal_one_read(store, tiny_negotiation):
     frame = store.statements(neg.name, positions_only=True)
     assert len(frame) == 6 and list(frame.index) == list(range(6))
     assert list(store.statements(neg.name, party="port")["party"]) == ["port"] * 4
+
+
+def test_stance_probability_round_trips_and_older_stores_gain_the_column(tmp_path, tiny_negotiation):
+    import sqlite3
+    from dataclasses import replace
+
+    from positions.store import MIGRATIONS, Store
+
+    neg = load_negotiation(tiny_negotiation)
+    path = tmp_path / "old.db"
+    store = Store(path).init()
+    store.save_negotiation(neg)
+    analysed = _analysed()
+    rated = (replace(analysed.positions[0], stance_probability=0.875),) + analysed.positions[1:]
+    store.add_document(neg.name, replace(analysed, positions=rated))
+    frame = store.statements(neg.name)
+    assert frame.loc[0, "stance_probability"] == 0.875 and frame["stance_probability"].iloc[1:].isna().all()
+    store.close()
+    with sqlite3.connect(path) as conn:  # as a store written before migration 2 left it
+        conn.execute("ALTER TABLE positions DROP COLUMN stance_probability")
+        conn.execute("PRAGMA user_version = 1")
+    reopened = Store(path).init()
+    frame = reopened.statements(neg.name)
+    assert list(frame["stance"]) == ["demand", "reject", "reject"] and frame["stance_probability"].isna().all()
+    assert reopened.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    reopened.close()
