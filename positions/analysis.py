@@ -12,6 +12,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .config import StanceSettings
+
 # Where a stance puts its holder relative to the topic's proposal: for it, against it, or neither.
 POLARITY = {"demand": 1, "propose": 1, "accept": 1, "support": 1, "reject": -1, "oppose": -1, "report": 0}
 SIDE = {1: "for", -1: "against", 0: "neutral"}
@@ -43,10 +45,15 @@ def counts_sources(item: dict) -> bool:
     return isinstance(unit, str) and unit.lower().removesuffix("s") in SOURCE_NOUNS
 
 
-def prepare(frame: pd.DataFrame, negotiation=None) -> pd.DataFrame:
-    """Add `when` (stated date, else publication date, as Timestamp), `numbers_text`, and display names
-    `party_name` / `topic_name` (ids when no negotiation config is given)."""
+def prepare(frame: pd.DataFrame, negotiation=None, sure_probability: float | None = None) -> pd.DataFrame:
+    """Add `when` (stated date, else publication date, as Timestamp), `numbers_text`, display names
+    `party_name` / `topic_name` (ids when no negotiation config is given) and `stance_sure` (stance_sure, at
+    `sure_probability`; default: the stance.sure_probability setting)."""
     out = frame.copy()
+    if "stance_probability" not in out:
+        out["stance_probability"] = np.nan
+    out["stance_sure"] = stance_sure(out, StanceSettings().sure_probability if sure_probability is None
+                                     else sure_probability)
     stated = out["date"] if "date" in out else pd.Series(None, index=out.index, dtype=object)
     published = out["published"] if "published" in out else pd.Series(None, index=out.index, dtype=object)
     out["when"] = pd.to_datetime(stated.fillna(published), errors="coerce")
@@ -64,7 +71,7 @@ def prepare(frame: pd.DataFrame, negotiation=None) -> pd.DataFrame:
 def stance_sure(frame: pd.DataFrame, sure_probability: float) -> pd.Series:
     """Whether each row's stance can be trusted without review: read at least `sure_probability` sure
     (stance_probability), or checked by an analyst (a corrected row)."""
-    if not len(frame):
+    if not len(frame) or "stance" not in frame:
         return pd.Series(False, index=frame.index, dtype=bool)
     probability = pd.to_numeric(frame.get("stance_probability", pd.Series(np.nan, index=frame.index)),
                                 errors="coerce")
@@ -75,9 +82,11 @@ def stance_sure(frame: pd.DataFrame, sure_probability: float) -> pd.Series:
 def filter_statements(frame: pd.DataFrame, start: dt.date | None = None, end: dt.date | None = None,
                       parties: Iterable[str] | None = None, topics: Iterable[str] | None = None,
                       stances: Iterable[str] | None = None, text: str | None = None,
-                      corrected_only: bool = False) -> pd.DataFrame:
+                      corrected_only: bool = False, sure_only: bool = False,
+                      to_review: bool = False) -> pd.DataFrame:
     """Rows within [start, end] (inclusive; rows without a date are kept only when no range is given),
-    of the given parties / topics / stances (empty or None = all), whose sentence contains `text`."""
+    of the given parties / topics / stances (empty or None = all), whose sentence contains `text`; with
+    `sure_only` only rows whose stance is sure (`stance_sure`), with `to_review` only positions whose stance is not."""
     mask = pd.Series(True, index=frame.index)
     if start is not None:
         mask &= frame["when"] >= pd.Timestamp(start)
@@ -91,6 +100,10 @@ def filter_statements(frame: pd.DataFrame, start: dt.date | None = None, end: dt
         mask &= frame["sentence"].str.contains(text, case=False, regex=False, na=False)
     if corrected_only:
         mask &= frame["corrected"].astype(bool)
+    if sure_only:
+        mask &= frame["stance_sure"]
+    if to_review:
+        mask &= frame["stance"].notna() & ~frame["stance_sure"]
     return frame[mask]
 
 
@@ -255,8 +268,8 @@ def _labels(items: list) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Where each side stands: latest stance matrix, shifts, gaps
 # ---------------------------------------------------------------------------------------------
-LATEST_COLUMNS = ["party", "topic", "party_name", "topic_name", "stance", "numbers_text", "when", "sentence",
-                  "doc_title", "doc_source", "id", "statements", "corrected"]
+LATEST_COLUMNS = ["party", "topic", "party_name", "topic_name", "stance", "stance_sure", "stance_probability",
+                  "numbers_text", "when", "sentence", "doc_title", "doc_source", "id", "statements", "corrected"]
 
 
 def latest_positions(frame: pd.DataFrame, stances_only: bool = True) -> pd.DataFrame:
@@ -671,6 +684,18 @@ def correction_changes(shown: pd.DataFrame, edited: pd.DataFrame,
     return changes
 
 
+def confirmed_stances(shown: pd.DataFrame, edited: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """(position id, "stance", stance) for every row an analyst ticked as sure without changing its stance: kept as
+    a correction to the same stance, so the row counts as checked (unticking changes nothing)."""
+    before = shown.set_index("id")
+    after = edited.set_index("id")
+    common = before.index.intersection(after.index)
+    before, after = before.loc[common], after.loc[common]
+    ticked = ~before["stance_sure"].astype(bool) & after["stance_sure"].fillna(False).astype(bool)
+    same = before["stance"].eq(after["stance"]) & after["stance"].notna()
+    return [(int(i), "stance", str(after.at[i, "stance"])) for i in common[(ticked & same).to_numpy()]]
+
+
 def statement_labels(frame: pd.DataFrame, width: int = 90) -> list[str]:
     """One plain-text line per row for select boxes: 'date · party · stance · sentence…'."""
     when = frame["when"].dt.strftime("%Y-%m-%d").fillna("undated").tolist()
@@ -741,7 +766,8 @@ def recent_first(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     return (out.head(limit) if limit else out).reset_index(drop=True)
 
 
-EXPORT_COLUMNS = ["id", "when", "party", "party_name", "topic", "topic_name", "stance", "numbers", "sentence",
+EXPORT_COLUMNS = ["id", "when", "party", "party_name", "topic", "topic_name", "stance", "stance_probability",
+                  "stance_sure", "numbers", "sentence",
                   "attribution", "speaker", "relayed_by", "confidence", "date_precision", "doc_title", "doc_source",
                   "doc_origin", "published", "corrected"]
 

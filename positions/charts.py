@@ -90,11 +90,21 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
 def _statement_hover(row, extra: Sequence[str] = ()) -> str:
     """Hover text leading back to the evidence: who, what, when, the sentence and its source."""
     head = f"<b>{esc(row.party_name)}</b> · {esc(row.topic_name)} · <b>{esc(row.stance or 'no stance')}</b>"
+    if _to_review(row):
+        head += " (stance to review)"
     lines = [head, _date(row.when), *extra, wrap(row.sentence)]
     source = " — ".join(x for x in (esc(row.doc_source), wrap(row.doc_title, 70)) if x)
     if source:
         lines.append(f"<i>{source}</i>")
     return "<br>".join(x for x in lines if x)
+
+
+def _to_review(row) -> bool:
+    """A stance read less sure than it takes to be sure (analysis.stance_sure): marked. A stance not rated (rules
+    only, a store analysed before stances were rated) is not marked."""
+    probability = getattr(row, "stance_probability", None)
+    return (isinstance(row.stance, str) and not getattr(row, "stance_sure", True)
+            and isinstance(probability, float) and probability == probability)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,7 +128,8 @@ def stance_matrix(latest: pd.DataFrame, parties: Sequence[tuple[str, str]], topi
                 continue
             z_row.append(codes.get(row.stance))
             label = wrap(row.numbers_text, 22, 22)  # one line: more spills out of the cell; the hover has all
-            text_row.append("<br>".join(x for x in (f"<b>{esc(row.stance or '')}</b>", label, _date(row.when)) if x))
+            stance = esc(row.stance or "") + (" ?" if _to_review(row) else "")  # "?": a stance to review
+            text_row.append("<br>".join(x for x in (f"<b>{stance}</b>", label, _date(row.when)) if x))
             hover_row.append(_statement_hover(row, [wrap(row.numbers_text),
                                                     f"{int(row.statements)} statement(s) on this topic"]))
         z.append(z_row), text.append(text_row), hover.append(hover_row)
@@ -187,8 +198,8 @@ def _jitter(position_id) -> float:
 
 def swimlanes(points: pd.DataFrame, parties: Sequence[tuple[str, str]], events: Sequence = (),
               title: str = "Statements over time") -> go.Figure:
-    """x = date, one lane per party, colour = stance, symbol = topic; hover = sentence, source and date.
-    `events` are config events (date, label) drawn as dotted vertical lines with a hover marker."""
+    """x = date, one lane per party, colour = stance, symbol = topic; hover = sentence, source and date; a stance
+    to review is faded. `events` are config events (date, label) drawn as dotted vertical lines with a hover marker."""
     if points.empty:
         return empty_figure("No dated positions for these filters.", title)
     lanes = {party: i for i, (party, _) in enumerate(parties)}
@@ -203,10 +214,13 @@ def swimlanes(points: pd.DataFrame, parties: Sequence[tuple[str, str]], events: 
         neutral = stance in (None, "report")  # neutral reports recede behind the stances taken
         color = STANCE_COLORS.get(stance, UNKNOWN_COLOR)
         for topic, group in rows.groupby("topic_name", sort=False):  # one trace per stance and topic symbol
+            review = [_to_review(r) for r in group.itertuples(index=False)]
             fig.add_trace(go.Scatter(
                 x=group["when"], y=[lanes[p] + _jitter(i) for p, i in zip(group["party"], group["id"])],
                 mode="markers", name=stance or "no stance", legendgroup=stance or "none", showlegend=False,
-                marker=dict(color=color, size=8 if neutral else 11, opacity=0.55 if neutral else 0.9,
+                marker=dict(color=color, size=8 if neutral else 11,
+                            opacity=[(0.25 if faded else 0.55) if neutral else (0.35 if faded else 0.9)
+                                     for faded in review],
                             symbol=symbols[topic], line=dict(width=0.6, color="white")),
                 hovertext=[_statement_hover(r) for r in group.itertuples(index=False)],
                 hovertemplate="%{hovertext}<extra></extra>", customdata=group[["id"]].to_numpy(),

@@ -28,6 +28,8 @@ HEADLINE = ("holder_accuracy", "stance_accuracy", "topic_macro_f1", "numbers_rec
 def headline(report: dict) -> dict:
     return {"holder_accuracy": report["holder_accuracy"], "stance_accuracy": report["stance_accuracy"],
             "stance_accuracy_found": report["stance_accuracy_found"],
+            "stance_accuracy_sure": report["stance_sure"]["accuracy"],
+            "stance_sure_coverage": report["stance_sure"]["coverage"],
             "topic_macro_f1": report["topic"]["macro_f1"], "numbers_precision": report["numbers"]["precision"],
             "numbers_recall": report["numbers"]["recall"], "date_accuracy": report["date_accuracy"],
             "no_position_accuracy": report["no_position_accuracy"], "sentences": report["sentences"]}
@@ -39,8 +41,8 @@ MODEL_ALONE = with_overrides(Settings(), {"stance.rules_weight": 0.0})  # the st
 
 
 def readme_table(results: dict[str, dict]) -> str:
-    columns = list(TARGETS) + ["stance_accuracy_found", "stance_accuracy_model_alone", "stance_accuracy_rules",
-                               "stance_human_agreement"]
+    columns = list(TARGETS) + ["stance_accuracy_found", "stance_accuracy_sure", "stance_sure_coverage",
+                               "stance_accuracy_model_alone", "stance_accuracy_rules", "stance_human_agreement"]
     rows = ["| negotiation | split | sentences | " + " | ".join(c.replace("_", " ") for c in columns) + " |",
             "|---|---|---|" + "---|" * len(columns),
             "| target (held-out) | | | " + " | ".join(f"{TARGETS[c]:.2f}" if c in TARGETS else "" for c in columns)
@@ -71,7 +73,9 @@ def write_readme(results: dict[str, dict], stance_results: dict[str, dict]) -> N
     readme = REPO / "README.md"
     text = readme.read_text(encoding="utf-8")
     block = (f"<!-- eval-figures -->\nMeasured {dt.date.today().isoformat()} with `python scripts/evaluate.py` "
-             "(stance accuracy found: on positions found with the right holder and topic; stance accuracy model "
+             "(stance accuracy found: on positions found with the right holder and topic; stance accuracy sure: on "
+             "the positions whose stance is shown as sure (`stance.sure_probability`), which make up the stance sure "
+             "coverage; stance accuracy model "
              "alone: with `stance.rules_weight=0`, the stance model without the rules' vote; stance accuracy rules: "
              "with `stance.method=rules`, the dependency rules alone). Splits marked * are in the shipped "
              "stance model's training data, so their stance figures are training-set figures.\n\n"

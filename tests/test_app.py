@@ -140,6 +140,39 @@ def test_a_correction_is_saved_and_shown_as_corrected(db):
     assert {m.label: m.value for m in at.metric}["Analyst corrections"] == "1"
 
 
+def test_stances_to_review_sure_only_and_a_checked_stance(db):
+    at = app("overview")
+    assert at.toggle(key="sure").disabled  # the fixture's stances are not rated yet
+    with sqlite3.connect(db) as conn:  # the company's stances read sure, the union's not, the mediator's not rated
+        conn.execute("UPDATE positions SET stance_probability = CASE party WHEN 'company' THEN 0.99 "
+                     "WHEN 'union' THEN 0.5 END WHERE party IS NOT NULL")
+        conn.execute("UPDATE meta SET value = value + 1 WHERE key = 'revision'")
+    at = app("statements")
+    rows = at.data_editor[0].value
+    assert set(rows[rows["stance_sure"]]["party"]) == {"company"}
+    at.toggle(key="to_review").set_value(True).run()
+    review = at.data_editor[0].value
+    assert set(review["party"]) == {"union", "mediator"} and not review["stance_sure"].any()
+    first = review.iloc[0]
+    at.session_state[at.data_editor[0].key] = {"edited_rows": {0: {"stance_sure": True}}, "added_rows": [],
+                                               "deleted_rows": []}
+    at.run()
+    at.button(key="save_corrections").click().run()  # ticked as checked: kept as the same stance, corrected
+    stored = Store(db).init().corrections()
+    assert list(zip(stored["field"], stored["value"])) == [("stance", first["stance"])]
+    assert first["id"] not in set(at.data_editor[0].value["id"])  # no longer to review
+    at.toggle(key="to_review").set_value(False).run()
+    at.switch_page(PAGES.format("overview")).run()
+
+    def marked_cells() -> int:
+        return sum("?" in cell for row in json.loads(charts(at)[0].proto.spec)["data"][0]["text"] for cell in row)
+
+    assert marked_cells() > 0  # the union's latest stances are read unsure: "?"
+    at.toggle(key="sure").set_value(True).run()  # the company's sure stances plus the one checked
+    assert {m.label: m.value for m in at.metric}["Positions"] == "6"
+    assert marked_cells() == 0
+
+
 def test_search_more_like_this_and_who_said_first(db):
     at = app("search")
     at.slider(key="min_score").set_value(0.1)  # the fake embedder's scores are low

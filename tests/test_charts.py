@@ -111,6 +111,19 @@ def test_swimlanes_lanes_colours_and_symbols():
     assert_no_raw_payload(fig)
 
 
+def test_a_stance_to_review_is_marked_and_one_not_rated_is_not():
+    rows = frame()
+    rows["stance_probability"] = [0.99, 0.5, 0.6, None, None]  # 2 and 3 are read unsure, 4 is not rated
+    rows = analysis.prepare(rows.drop(columns="stance_sure"), NEG, sure_probability=0.95)
+    heat = charts.stance_matrix(analysis.latest_positions(rows), PARTIES, TOPICS).to_dict()["data"][0]
+    assert heat["text"][0][0].startswith("<b>demand</b>") and heat["text"][0][1].startswith("<b>accept</b>")
+    assert heat["text"][1][0].startswith("<b>propose ?</b>") and "(stance to review)" in heat["hovertext"][1][0]
+    traces = [t for t in charts.swimlanes(analysis.timeline(rows), PARTIES).to_dict()["data"] if t.get("customdata")
+              is not None]
+    opacity = {i: o for t in traces for (i,), o in zip(arr(t["customdata"]), arr(t["marker"]["opacity"]))}
+    assert opacity[2] < opacity[1] and opacity[3] < opacity[1] and opacity[4] == opacity[1]
+
+
 def test_numbers_steps_per_unit_and_party():
     numbers = analysis.numbers_over_time(frame())
     fig = charts.numbers_steps(numbers, PARTIES, NEG.events)

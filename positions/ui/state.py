@@ -22,6 +22,7 @@ COMPARE = "cmp"
 LIKE = "like"  # a sentence id: "more like this" on the Search page (plain query param, set by links)
 SEARCH_TOPIC = "on"
 TEXT = "contains"
+SURE = "sure"  # only stances the analysis is sure of
 
 SIDEBAR_KEYS = (DATES, PARTIES, TOPICS)  # reset when the negotiation changes
 FILTERS = "_filters"  # this run's Filters, set by the shared sidebar (not a widget)
@@ -34,9 +35,11 @@ class Filters:
     end: dt.date | None = None
     parties: tuple[str, ...] = ()  # empty = all
     topics: tuple[str, ...] = ()  # empty = all
+    sure_only: bool = False  # only rows whose stance is sure (analysis.stance_sure)
 
     def as_kwargs(self) -> dict:
-        return {"start": self.start, "end": self.end, "parties": self.parties, "topics": self.topics}
+        return {"start": self.start, "end": self.end, "parties": self.parties, "topics": self.topics,
+                "sure_only": self.sure_only}
 
 
 def reset_sidebar() -> None:

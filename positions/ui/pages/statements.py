@@ -5,10 +5,12 @@ import streamlit as st
 
 from positions import analysis
 from positions.models import STANCES
+from positions.store import CORRECTABLE_FIELDS as CORRECTABLE
 from positions.ui import resources, state, widgets
 
-EDITABLE = ("party", "topic", "stance")
-SHOWN = ["id", "when", "party", "topic", "stance", "numbers_text", "sentence", "doc_source", "corrected"]
+EDITABLE = ("party", "topic", "stance", "stance_sure")
+SHOWN = ["id", "when", "party", "topic", "stance", "stance_sure", "stance_probability", "numbers_text", "sentence",
+         "doc_source", "corrected"]
 LIMIT = 1000
 
 filters = widgets.filters()
@@ -18,18 +20,22 @@ stances = widgets.stance_filter()
 with st.sidebar:
     text = st.text_input("Sentence contains", key=state.TEXT, bind=widgets.BIND)
     corrected_only = st.toggle("Corrected rows only", key="corrected_only")
+    to_review = st.toggle("Stances to review only", key="to_review",
+                          help="Positions whose stance is not sure and no analyst has checked yet: correct the "
+                               "stance, or tick Sure for one you checked, and save")
     everything = st.toggle("Include sentences without a position", key="all_sentences",
                            help="To give a party, topic and stance to a sentence the pipeline missed")
 neg = resources.negotiation(filters.negotiation)
 frame = resources.statements(filters.negotiation, positions_only=not everything)
 rows = analysis.filter_statements(frame, stances=stances, text=text, corrected_only=corrected_only,
-                                  **filters.as_kwargs())
+                                  to_review=to_review, **filters.as_kwargs())
 widgets.header("Statements", neg, filters)
 
 shown = analysis.recent_first(rows, LIMIT)
 st.caption(f"{len(rows):,} rows match" + (f"; the {LIMIT:,} most recent are shown (narrow the filters to see "
                                            "others; downloads hold all)" if len(rows) > LIMIT else "") +
-           ". Edit party, topic or stance in the table, then save: corrections are kept across re-ingests.")
+           ". Edit party, topic or stance in the table (or tick a stance you checked as sure), then save: "
+           "corrections are kept across re-ingests.")
 
 # a fresh editor for every distinct table (edits are positional) and after every save
 version = st.session_state.setdefault("editor_version", 0)
@@ -47,8 +53,11 @@ edited = st.data_editor(
         "topic": st.column_config.SelectboxColumn("Topic", options=topic_ids, width="medium",
                                                   format_func=lambda tid: topic_names.get(tid, tid)),
         "stance": st.column_config.SelectboxColumn("Stance", options=list(STANCES), width="small"),
+        "stance_sure": st.column_config.CheckboxColumn(
+            "Sure", width="small", help="Sure: read sure enough, or checked by an analyst. Tick a stance you have "
+                                        "checked and save: it is kept as checked (unticking changes nothing)"),
     })
-changes = analysis.correction_changes(shown, edited, EDITABLE)
+changes = analysis.correction_changes(shown, edited, CORRECTABLE) + analysis.confirmed_stances(shown, edited)
 c1, c2 = st.columns([3, 1])
 note = c1.text_input("Note for these corrections (optional)", key="correction_note")
 if c2.button(f"Save {len(changes)} correction(s)", key="save_corrections", type="primary", disabled=not changes,
