@@ -61,7 +61,7 @@ def _sidebar() -> state.Filters | None:
 
 SURE_HELP = ("Only statements whose stance the analysis read at least "
              f"{StanceSettings().sure_probability:.0%} sure, or an analyst checked. On negotiations the stance model "
-             "never saw, these were right about 8 times in 10 and the others about 5 in 10 (Overview, Quality). "
+             "never saw, these were right about 8 times in 10 and the others about 4 in 10 (Overview, Quality). "
              "Elsewhere a stance to review is marked \"?\" or faded.")
 NOT_RATED_HELP = ("The stances of this negotiation are not rated: they were read by the rules alone, or stored "
                   "before stances were rated. Re-analyse them with the stance model to rate them: "
