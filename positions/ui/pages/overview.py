@@ -31,8 +31,9 @@ parties = widgets.party_axis(neg, latest["party"], filters.parties)
 topics = widgets.topic_axis(neg, latest["topic"], filters.topics)
 st.plotly_chart(charts.stance_matrix(latest, parties, topics), key="matrix",
                 config={"displaylogo": False})
-st.caption("Colour: the latest stance of each party on each topic; text: its latest number and date. "
-           "Hover a cell for the sentence and its source.")
+st.caption("Colour: the latest stance of each party on each topic; text: its latest number and date; \"?\": a "
+           "stance read less sure than it takes to be shown as sure (check it on the Statements page, or switch on "
+           "\"Sure stances only\"). Hover a cell for the sentence and its source.")
 
 st.subheader("Shifts", help="The most recent changes of a party's stance or numbers on a topic")
 moves = analysis.shifts(rows, limit=200)
@@ -70,7 +71,7 @@ with st.container(border=True):
             quality = analysis.quality_table(report)
             size = quality["metric"] == "sentences"  # a count, not a score: said in the caption
             shown = quality[~size].assign(target=quality["target"].map(lambda v: f"{v:.2f}" if pd.notna(v) else ""))
-            st.dataframe(shown, hide_index=True, key="quality",
+            st.dataframe(shown, hide_index=True, key="quality", height=38 + 35 * len(shown),  # every row
                          column_order=("label", "heldout", "dev", "target"),
                          column_config={"label": "Metric",
                                         "heldout": st.column_config.NumberColumn("Held-out", format="%.3f"),
