@@ -131,7 +131,8 @@ class Analyser:
         """The stance model's reading of every position the sentence's holder states, in one batched call, with the
         rules' reading (the row's stance so far) as a vote. A second party's row from a relative clause keeps the
         rules' reading of that clause, and a row in `settled` (per document) keeps the rules' stance unless the rules
-        have no vote (stance.rules_weight=0: the model alone)."""
+        have no vote (stance.rules_weight=0: the model alone). Each row read keeps how sure the reading is
+        (stance_probability); a settled row counts as 1."""
         parties = {p.id: p for p in self.negotiation.parties}
         topics = {t.id: t for t in self.negotiation.topics}
         rules_vote = self.settings.stance.rules_weight > 0

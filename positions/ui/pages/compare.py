@@ -17,7 +17,8 @@ with st.sidebar:
     parties = st.multiselect("Parties to compare", list(names), default=principals, key=state.COMPARE,
                              bind=widgets.BIND, format_func=lambda p: names.get(p, p), max_selections=6)
 rows = analysis.filter_statements(resources.statements(filters.negotiation),
-                                  start=filters.start, end=filters.end, topics=filters.topics)
+                                  start=filters.start, end=filters.end, topics=filters.topics,
+                                  sure_only=filters.sure_only)
 widgets.header("Compare", neg, filters)
 if len(parties) < 2:
     st.info("Choose at least two parties to compare in the sidebar.")
