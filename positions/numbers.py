@@ -449,8 +449,8 @@ def _single(text: str, toks: list[_Tok], num: _Num, vote: bool = False) -> Quant
     qualifier = _qualifier(toks, num.i)
     if not qualifier and (_names_the_parties(toks, num, unit) or _one_as_article(toks, num, unit)):
         return None
-    if not unit and (num.value == 1 or _is_designation(toks, num)):  # "one of the", a lone "1", "District 751"
-        return None
+    if not unit and (num.value == 1 or _is_designation(toks, num) or _names_a_thing(toks, num)):
+        return None  # "one of the", a lone "1", "District 751", "737 production", "the 22.4 classification"
     if num.spelled == "one" and _low(toks, num.j) in _ONE_IDIOM_HEADS \
             and _low(toks, num.i - 1) not in _ONE_COUNTING_BEFORE:
         return None
@@ -468,6 +468,18 @@ def _is_designation(toks: list[_Tok], num: _Num) -> bool:
     after = toks[num.j] if num.j < len(toks) else None
     return any(tok is not None and tok.kind == "word" and tok.text[0].isupper() and tok.text not in _MONTHS
                and tok.low not in _STOP and tok.low not in _QUALIFIER_WORDS for tok in (before, after))
+
+
+def _names_a_thing(toks: list[_Tok], num: _Num) -> bool:
+    """Digits with no unit right before a word they modify: "737 production", "a second 787 assembly line", "the
+    22.4 driver classification" name a model or a grade, they count nothing (a counted noun would be the unit).
+    Not before a participle: "500 serving life sentences", "90 voting no", "12 detained" count people."""
+    if num.spelled or num.currency or num.scale != 1 or num.j >= len(toks):
+        return False
+    after = toks[num.j]
+    return after.kind == "word" and after.text.islower() and after.low not in _STOP \
+        and after.low not in _QUALIFIER_WORDS and after.low not in _MODIFIERS \
+        and not after.low.endswith(("ing", "ed")) and after.low not in _PARTICIPLES
 
 
 def _names_the_parties(toks: list[_Tok], num: _Num, unit: str) -> bool:

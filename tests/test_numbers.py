@@ -268,3 +268,18 @@ def test_partitives_votes_fractions_and_kept_counts(text: str, expected: list[tu
 ])
 def test_references_articles_and_names_are_not_quantities(text: str) -> None:
     assert extract_quantities(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # digits with no unit before a word they modify name a model or a grade: no count, and no unit borrowed
+    ("with 737 production halted, the strike could drain cash", []),
+    ("a second 787 assembly line at its nonunion plant", []),
+    ("eliminates the 22.4 driver classification, creates 7,500 new full-time jobs", [(7500, "jobs")]),
+    ("the 22.4 job was meant to give the company flexibility", []),
+    # before a participle they still count people
+    ("with 8,435 members voting yes and 90 voting no", [(8435, "members"), (90, "members")]),
+    ("1,500 prisoners, including 500 detained without charge", [(1500, "prisoners"), (500, "prisoners")]),
+    ("the bill passed 320 to 95 in the House", [(320, "votes"), (95, "votes")]),
+])
+def test_digits_that_name_a_model_or_grade_count_nothing(text, expected):
+    assert [(q.value, q.unit) for q in extract_quantities(text)] == expected
