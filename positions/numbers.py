@@ -68,7 +68,8 @@ _SOURCE_CUES = set("said say says told familiar briefed close knowledgeable info
 # nouns for the parties themselves: "the two sides", "all three automakers" refer, they do not count
 _PARTY_UNITS = set("sides automakers carmakers".split())  # "Union Accuses Two Automakers"
 _PARTY_UNITS_AFTER_DET = set("parties companies countries nations governments delegations leaders powers economies "
-                             "superpowers".split())  # only after "the", "all", "their", ...: "the two countries"
+                             "superpowers unions men women".split())  # only after "the", "all", "their", ...:
+# "the two countries", "the two men had agreed": the actors named before, not a count
 _DETERMINERS = set("the all both these those their its our his her".split())
 # "one" as an indefinite article before an actor: "one worker said", "one Wall Street firm"
 _ONE_ARTICLE_UNITS = _SPEAKERS | _SOURCE_NOUNS | set(

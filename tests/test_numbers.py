@@ -249,6 +249,7 @@ def test_a_label_word_before_a_duration_still_counts_it():
     ("One worker said she had spent 19 years at the plant", [(19, "years", None)]),
     ("Hamas would free one hostage for every three prisoners", [(1, "hostages", None), (3, "prisoners", None)]),
     ("only one official attended", [(1, "officials", None)]),
+    ("two men were detained at the crossing", [(2, "men", None)]),  # no determiner: a count
 ])
 def test_partitives_votes_fractions_and_kept_counts(text: str, expected: list[tuple[float, str, str | None]]) -> None:
     assert triples(text) == expected
@@ -259,7 +260,7 @@ def test_partitives_votes_fractions_and_kept_counts(text: str, expected: list[tu
     "for the two sides to work out", "opened talks with the three Detroit automakers",
     "Union Accuses Two Automakers of Stalling", "a strike at all three companies",
     "the first of Detroit's three automakers", "pressure on the two companies", "talks between the two countries",
-    "both sides",
+    "both sides", "the two men had agreed to meet", "saying the two unions were stronger together",
     # "one" as an article before an actor
     "One worker, who asked not to be named, said", "Analysts at one Wall Street firm estimated",
     "Economists at one consulting firm", "a senior official at one of the companies",
