@@ -766,6 +766,15 @@ def recent_first(frame: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     return (out.head(limit) if limit else out).reset_index(drop=True)
 
 
+def review_queue(frame: pd.DataFrame, first_ids: Iterable[int], limit: int | None = None) -> pd.DataFrame:
+    """Rows to check by hand, those in `first_ids` first (the ids the Overview matrix shows: latest_positions of
+    the unfiltered view), then the rest; newest first within each, at most `limit`, index reset."""
+    first = frame["id"].isin(list(first_ids))
+    out = frame.assign(_first=first).sort_values(["_first", "when", "id"], ascending=[False, False, False],
+                                                  na_position="last", kind="stable").drop(columns="_first")
+    return (out.head(limit) if limit else out).reset_index(drop=True)
+
+
 EXPORT_COLUMNS = ["id", "when", "party", "party_name", "topic", "topic_name", "stance", "stance_probability",
                   "stance_sure", "numbers", "sentence",
                   "attribution", "speaker", "relayed_by", "confidence", "date_precision", "doc_title", "doc_source",

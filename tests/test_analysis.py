@@ -443,3 +443,12 @@ def test_a_stance_is_sure_when_read_sure_enough_or_checked_by_an_analyst():
     assert list(analysis.stance_sure(rows.drop(columns="stance_probability"), 0.5)) == [False, False, True, False,
                                                                                           False]
     assert analysis.stance_sure(rows.iloc[0:0], 0.5).empty
+
+
+def test_the_review_queue_puts_what_the_matrix_shows_first():
+    on_matrix = analysis.latest_positions(HISTORY)["id"]
+    queue = analysis.review_queue(HISTORY, on_matrix)
+    first = queue["id"].head(len(on_matrix))
+    assert set(first) == set(on_matrix) and len(queue) == len(HISTORY)
+    assert list(first) == list(HISTORY.set_index("id").loc[list(first), "when"].sort_values(ascending=False).index)
+    assert list(analysis.review_queue(HISTORY, [], limit=3)["id"]) == list(analysis.recent_first(HISTORY, 3)["id"])

@@ -21,8 +21,9 @@ with st.sidebar:
     text = st.text_input("Sentence contains", key=state.TEXT, bind=widgets.BIND)
     corrected_only = st.toggle("Corrected rows only", key="corrected_only")
     to_review = st.toggle("Stances to review only", key="to_review",
-                          help="Positions whose stance is not sure and no analyst has checked yet: correct the "
-                               "stance, or tick Sure for one you checked, and save")
+                          help="Positions whose stance is not sure and no analyst has checked yet, the ones the "
+                               "Overview matrix shows first: correct the stance, or tick Sure for one you checked, "
+                               "and save")
     everything = st.toggle("Include sentences without a position", key="all_sentences",
                            help="To give a party, topic and stance to a sentence the pipeline missed")
 neg = resources.negotiation(filters.negotiation)
@@ -31,7 +32,11 @@ rows = analysis.filter_statements(frame, stances=stances, text=text, corrected_o
                                   to_review=to_review, **filters.as_kwargs())
 widgets.header("Statements", neg, filters)
 
-shown = analysis.recent_first(rows, LIMIT)
+if to_review:  # the stances the Overview matrix shows come first
+    on_matrix = analysis.latest_positions(analysis.filter_statements(frame, **filters.as_kwargs()))["id"]
+    shown = analysis.review_queue(rows, on_matrix, LIMIT)
+else:
+    shown = analysis.recent_first(rows, LIMIT)
 st.caption(f"{len(rows):,} rows match" + (f"; the {LIMIT:,} most recent are shown (narrow the filters to see "
                                            "others; downloads hold all)" if len(rows) > LIMIT else "") +
            ". Edit party, topic or stance in the table (or tick a stance you checked as sure), then save: "
