@@ -29,7 +29,8 @@ if len(search.index) and search.index.vectors.shape[1] != embedder.dim:
              f"model gives {embedder.dim}: the store was built with another model. Re-ingest with this one, or "
              "set POSITIONS_FAKE_EMBEDDER the same way as when the store was built.")
     st.stop()
-columns = ["score", "when", "party_name", "topic_name", "stance", "numbers_text", "sentence", "doc_source"]
+columns = ["score", "when", "party_name", "topic_name", "stance", "stance_sure", "numbers_text", "sentence",
+           "doc_source"]
 
 
 def shown(rows: pd.DataFrame) -> pd.DataFrame:

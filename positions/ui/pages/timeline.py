@@ -45,6 +45,6 @@ st.caption("Each step holds a party's last stated figure until it names another 
            "against the number offered).")
 
 with st.expander(f"The statements on this timeline ({len(points):,}; newest first, at most {MAX_ROWS:,})"):
-    widgets.statement_table(analysis.recent_first(points, MAX_ROWS), ["when", "party_name", "topic_name", "stance",
-                                                                     "numbers_text", "sentence", "doc_source"],
-                            key="timeline_table")
+    widgets.statement_table(analysis.recent_first(points, MAX_ROWS),
+                            ["when", "party_name", "topic_name", "stance", "stance_sure", "numbers_text", "sentence",
+                             "doc_source"], key="timeline_table")
