@@ -180,8 +180,9 @@ def score(labels: list[dict], predicted: pd.DataFrame, sure_probability: float |
                 found_total += 1
                 found_hits += int(pred_stance == gold["stance"])
             confusion[gold["stance"]][pred_stance or "none"] += 1
-            if pred_stance != gold["stance"]:
-                problems.append(f"stance {gold['stance']} != {pred_stance}")
+            if pred_stance != gold["stance"]:  # a wrong stance shown as sure misleads most: said so
+                problems.append(f"stance {gold['stance']} != {pred_stance}"
+                                + (" (shown as sure)" if len(pick) and pick["_sure"].iloc[0] else ""))
 
         # numbers (sentence level)
         gold_numbers = _number_keys(gold_rows[0].get("numbers"))

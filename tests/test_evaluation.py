@@ -61,6 +61,9 @@ def test_score_gives_stance_accuracy_where_the_row_is_sure():
     predicted.loc[2, "corrected"] = True  # an analyst checked it
     assert score(labels, predicted, sure_probability=0.98)["stance_sure"]["support"] == 2
     assert "stance where sure" in format_report(score(labels, predicted))
+    problems = {m["sentence"]: m["problems"] for m in score(labels, predicted, sure_probability=0.95)["misses"]}
+    assert problems["S1."] == ["stance demand != reject (shown as sure)"] and problems["S3."] == [
+        "stance demand != oppose"]
 
 
 def test_eval_runs_the_pipeline_on_labelled_articles(tmp_path, tiny_negotiation, fake_embedder, nlp):
