@@ -171,6 +171,8 @@ def test_stances_to_review_sure_only_and_a_checked_stance(db):
     at.toggle(key="sure").set_value(True).run()  # the company's sure stances plus the one checked
     assert {m.label: m.value for m in at.metric}["Positions"] == "6"
     assert marked_cells() == 0
+    shared = app("overview", sure="true")  # the choice travels in a link
+    assert shared.toggle(key="sure").value and {m.label: m.value for m in shared.metric}["Positions"] == "6"
 
 
 def test_search_more_like_this_and_who_said_first(db):
