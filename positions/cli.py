@@ -311,7 +311,7 @@ def cmd_eval_stance(args) -> int:
     settings = _stance_settings(args)
     rows = load_stance_rows(args.labels)
     report = score_stance(rows, load_spacy(settings.pipeline.spacy_model), make_stance_classifier(settings.stance),
-                          settings.stance.rules_weight)
+                          settings.stance.rules_weight, settings.stance.sure_probability)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.format == "json"
           else format_stance_report(report, worst=args.worst))
     return EXIT_OK

@@ -18,7 +18,7 @@ from .holders import AliasIndex, find_holder, mention_tokens
 from .models import STANCES
 from .parse_text import text_for_parser
 from .stance import StanceReading, classify_stance, settles_stance, stance_for_role
-from .stance_model import StanceClassifier, stance_row_query, with_rules_vote
+from .stance_model import StanceClassifier, stance_row_query, voted_call
 
 REQUIRED = ("sentence", "holder_aliases", "holder_role", "stance")
 ROLES = ("principal", "mediator", "third_party")
@@ -76,24 +76,33 @@ def rule_stance(nlp, row: dict) -> tuple[str, StanceReading, bool]:
 
 
 def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None = None,
-                 rules_weight: float = StanceSettings.rules_weight) -> dict:
+                 rules_weight: float = StanceSettings.rules_weight,
+                 sure_probability: float = StanceSettings.sure_probability) -> dict:
     """Accuracy overall and per negotiation, the confusion matrix (gold -> predicted) and the misses.
 
     With a classifier (the stance model) it decides the stance as the pipeline does, with the rules' reading as a
     vote of `rules_weight`; the rules, read in the same pass, still give the holder found, the cue and their own
-    accuracy (stance_accuracy_rules), and the model without their vote its own (stance_accuracy_model_alone)."""
+    accuracy (stance_accuracy_rules), and the model without their vote its own (stance_accuracy_model_alone). It also
+    gives the accuracy where the reading is sure, as the pipeline rates it (at least `sure_probability`, or settled by
+    the rules), and the share of sentences that is."""
     hits, per_negotiation, confusion, misses = 0, defaultdict(Counter), defaultdict(Counter), []
-    holder_found = rule_hits = model_alone_hits = 0
+    holder_found = rule_hits = model_alone_hits = sure_hits = sure_total = 0
     calls = classifier.classify([stance_row_query(row) for row in rows]) if classifier is not None else None
     for number, row in enumerate(rows):
         predicted, reading, found = rule_stance(nlp, row)
         rule_hits += predicted == row["stance"]
+        sure = False
         if calls is not None:
             model_alone_hits += calls[number].stance == row["stance"]
             if rules_weight <= 0 or not settles_stance(reading):
-                predicted = with_rules_vote(calls[number], predicted, rules_weight)
+                voted = voted_call(calls[number], predicted, rules_weight)
+                predicted, sure = voted.stance, voted.probability >= sure_probability
+            else:
+                sure = True  # the rules settle it, as in the pipeline
         right = predicted == row["stance"]
         hits += right
+        sure_total += sure
+        sure_hits += sure and right
         holder_found += found
         group = per_negotiation[row.get("negotiation") or "-"]
         group["right"] += right
@@ -109,6 +118,8 @@ def score_stance(rows: Sequence[dict], nlp, classifier: StanceClassifier | None 
         "stance_accuracy": ratio(hits, len(rows)),
         "stance_accuracy_rules": ratio(rule_hits, len(rows)),
         "stance_accuracy_model_alone": ratio(model_alone_hits, len(rows)) if calls is not None else None,
+        "stance_accuracy_sure": ratio(sure_hits, sure_total),
+        "stance_sure_coverage": ratio(sure_total, len(rows)) if calls is not None else None,
         "holder_found": ratio(holder_found, len(rows)),
         "per_negotiation": {name: ratio(c["right"], c["total"]) for name, c in sorted(per_negotiation.items())},
         "stance_confusion": {g: dict(sorted(p.items())) for g, p in sorted(confusion.items())},
@@ -121,7 +132,11 @@ def format_stance_report(report: dict, worst: int = 15) -> str:
              f"{report.get('method', 'rules')} "
              + (f"(the model alone: {report['stance_accuracy_model_alone']:.3f}, the rules alone: "
                 f"{report['stance_accuracy_rules']:.3f}) " if report.get("method") == "model" else "")
-             + f"(holder found by the holder finder in {report['holder_found']:.3f})", "  per negotiation:"]
+             + f"(holder found by the holder finder in {report['holder_found']:.3f})"]
+    if report.get("stance_accuracy_sure") is not None:
+        lines.append(f"  where sure: {report['stance_accuracy_sure']:.3f} on {report['stance_sure_coverage']:.3f} of "
+                     "the sentences")
+    lines.append("  per negotiation:")
     lines += [f"    {name:32} {value:.3f}" for name, value in report["per_negotiation"].items()]
     lines += confusion_lines(report["stance_confusion"])
     if worst and report["misses"]:

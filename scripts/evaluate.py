@@ -60,11 +60,12 @@ def readme_table(results: dict[str, dict]) -> str:
 
 def stance_sentence_table(results: dict[str, dict]) -> str:
     rows = ["| sentences | split | count | stance accuracy | stance accuracy (model alone) | stance accuracy (rules) "
-            "| holder found |", "|---|---|---|---|---|---|---|"]
+            "| stance accuracy sure | stance sure coverage | holder found |", "|---|---|---|---|---|---|---|---|---|"]
     for name, report in results.items():
         split = "held-out" if name.startswith("heldout") else "dev (the model is trained on it)"
         rows.append(f"| {name} | {split} | {report['sentences']} | {report['stance_accuracy']:.3f} | "
                     f"{report['stance_accuracy_model_alone']:.3f} | {report['stance_accuracy_rules']:.3f} | "
+                    f"{report['stance_accuracy_sure']:.3f} | {report['stance_sure_coverage']:.3f} | "
                     f"{report['holder_found']:.3f} |")
     return "\n".join(rows)
 
@@ -112,7 +113,8 @@ def stance_sentence_results() -> dict[str, dict]:
             rows = load_stance_rows(files)
             report = score_stance(rows, nlp, classifier)
             out[name] = {k: report[k] for k in ("sentences", "stance_accuracy", "stance_accuracy_model_alone",
-                                                "stance_accuracy_rules", "holder_found")}
+                                                "stance_accuracy_rules", "stance_accuracy_sure",
+                                                "stance_sure_coverage", "holder_found")}
             print(f"stance sentences {name:16} {out[name]['stance_accuracy']:.3f} model alone "
                   f"{out[name]['stance_accuracy_model_alone']:.3f} rules {out[name]['stance_accuracy_rules']:.3f} "
                   f"(n={out[name]['sentences']})")

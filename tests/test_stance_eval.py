@@ -44,3 +44,24 @@ def test_bad_rows_are_refused_with_the_valid_options(tmp_path):
 def test_cli_prints_json(labels, capsys):
     assert main(["eval-stance", str(labels), "--format", "json", "--method", "rules"]) == 0
     assert json.loads(capsys.readouterr().out)["sentences"] == 3
+
+
+class SureOfTheFirst:
+    """A fake stance model: sure (0.99) it reads reject in the first sentence, torn (0.5) on every other."""
+
+    def classify(self, queries):
+        from positions.models import STANCES
+        from positions.stance_model import StanceCall
+
+        def call(stance, p):
+            return StanceCall(stance, p, tuple(p if s == stance else (1 - p) / (len(STANCES) - 1) for s in STANCES))
+
+        return [call("reject", 0.99) if n == 0 else call("support", 0.5) for n, _ in enumerate(queries)]
+
+
+def test_accuracy_where_the_reading_is_sure(nlp, labels):
+    rows = load_stance_rows([labels.parent])
+    report = score_stance(rows, nlp, SureOfTheFirst(), rules_weight=0.0, sure_probability=0.95)
+    assert (report["stance_accuracy_sure"], report["stance_sure_coverage"]) == (1.0, 0.333)
+    assert "where sure: 1.000 on 0.333" in format_stance_report(report)
+    assert score_stance(rows, nlp)["stance_sure_coverage"] is None  # the rules alone rate nothing
