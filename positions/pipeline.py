@@ -149,8 +149,7 @@ class Analyser:
         if rules_vote:
             for d, rows in enumerate(updated):
                 for k in settled[d]:
-                    if rows[k].party in parties and rows[k].topic in topics:
-                        rows[k] = replace(rows[k], stance_probability=1.0)
+                    rows[k] = replace(rows[k], stance_probability=1.0)
         return updated
 
     def _positions(self, doc: Document, sentences: list[Sentence], topic_rows, prior, mentions, parsed,

@@ -40,14 +40,10 @@ class StanceCall:
     probabilities: tuple[float, ...] = ()  # one per models.STANCES; empty when the classifier gives only its pick
 
 
-def with_rules_vote(call: StanceCall, rules_stance: str | None, rules_weight: float) -> str:
-    """The model's pick after the dependency rules' reading is added to its probabilities as a vote of
-    `rules_weight`: a confident model keeps its stance, a hesitant one defers to the rules' stance word."""
-    return voted_call(call, rules_stance, rules_weight).stance
-
-
 def voted_call(call: StanceCall, rules_stance: str | None, rules_weight: float) -> StanceCall:
-    """with_rules_vote's pick with how sure it is: its share of the model's probabilities plus the rules' vote."""
+    """The model's pick after the dependency rules' reading is added to its probabilities as a vote of
+    `rules_weight` (a confident model keeps its stance, a hesitant one defers to the rules' stance word), with how
+    sure it is: its share of the model's probabilities plus the vote."""
     if not call.probabilities:
         return call
     scores = np.asarray(call.probabilities, dtype=float)

@@ -10,8 +10,7 @@ from positions.errors import ConfigError
 from positions.models import STANCES
 from positions.pipeline import ingest, load_analyser
 from positions.stance_model import (DEFAULT_WEIGHTS, LearnedStanceClassifier, StanceCall, StanceQuery,
-                                    make_stance_classifier, pair_text, read_metadata, voted_call,
-                                    with_rules_vote)
+                                    make_stance_classifier, pair_text, read_metadata, voted_call)
 from positions.stance_training import examples_from_labels, examples_from_stance_rows, save_network, train_network
 
 ARTICLE = ("---\ntitle: Harbour talks\ndate: 2024-05-08\nsource: Harbour Wire\n---\n"
@@ -77,12 +76,12 @@ def _call(**probabilities) -> StanceCall:
 
 def test_the_rules_vote_decides_only_when_the_model_hesitates():
     hesitant = _call(support=0.45, demand=0.30, oppose=0.25)
-    assert with_rules_vote(hesitant, "demand", 0.5) == "demand"  # 0.80 against 0.45
-    assert with_rules_vote(hesitant, "reject", 0.1) == "support"  # a small vote lifts reject to 0.10 only
-    assert with_rules_vote(_call(support=0.95, demand=0.05), "demand", 0.5) == "support"  # confident: its own pick
-    assert with_rules_vote(hesitant, "demand", 0.0) == "support"  # weight 0: the model alone
-    assert with_rules_vote(hesitant, None, 0.5) == "support"  # the rules read nothing
-    assert with_rules_vote(StanceCall("support", 0.45), "demand", 0.5) == "support"  # no probabilities to add to
+    assert voted_call(hesitant, "demand", 0.5).stance == "demand"  # 0.80 against 0.45
+    assert voted_call(hesitant, "reject", 0.1).stance == "support"  # a small vote lifts reject to 0.10 only
+    assert voted_call(_call(support=0.95, demand=0.05), "demand", 0.5).stance == "support"  # confident: its own pick
+    assert voted_call(hesitant, "demand", 0.0).stance == "support"  # weight 0: the model alone
+    assert voted_call(hesitant, None, 0.5).stance == "support"  # the rules read nothing
+    assert voted_call(StanceCall("support", 0.45), "demand", 0.5).stance == "support"  # no probabilities to add to
 
 
 def test_the_vote_gives_how_sure_the_pick_is():
